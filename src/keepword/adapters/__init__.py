@@ -1,0 +1,1 @@
+"""Input and output behind the services' ports: database, helpdesk formats, notifications."""

@@ -1,0 +1,534 @@
+"""Repositories: domain objects in, domain objects out; external ids outside, row ids inside."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, delete, insert, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from keepword.adapters.db.models import (
+    AccountRow,
+    AgentRow,
+    ApiTokenRow,
+    Base,
+    CaseRow,
+    ConversationRow,
+    CustomerRow,
+    OrganisationRow,
+    TrustEventRow,
+    TurnRow,
+    UserRow,
+)
+from keepword.domain.access import ApiToken, Role, User
+from keepword.domain.agents import Agent
+from keepword.domain.cases import Case, CaseStatus, RootCause
+from keepword.domain.conversations import Channel, Conversation, Speaker, Turn
+from keepword.domain.customers import Account, AccountStatus, Customer
+from keepword.domain.errors import InvalidValue
+from keepword.domain.events import TrustEvent
+from keepword.domain.organisation import Organisation, parse_business_day_end
+from keepword.services.ports import PAGE_SIZE_MAX, ListFilter, Page, PageRequest
+
+E = TypeVar("E")
+R = TypeVar("R", bound=Base)
+
+
+class RowIds:
+    """Translates external ids to row ids, remembering them for the unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[tuple[type[Base], str], int] = {}
+
+    def find(self, model: type[Any], external_id: str) -> int | None:
+        key = (model, external_id)
+        if key not in self._known:
+            row_id = self._session.scalar(
+                select(model.id).where(model.external_id == external_id)
+            )
+            if row_id is None:
+                return None
+            self._known[key] = row_id
+        return self._known[key]
+
+    def require(self, model: type[Any], external_id: str) -> int:
+        row_id = self.find(model, external_id)
+        if row_id is None:
+            # Services check references first; reaching this is a bug, not bad input.
+            raise LookupError(f"{model.__tablename__} '{external_id}' vanished mid-transaction")
+        return row_id
+
+    def optional(self, model: type[Any], external_id: str | None) -> int | None:
+        return None if external_id is None else self.require(model, external_id)
+
+
+def _decode_cursor(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    if not cursor.isdigit():
+        raise InvalidValue("cursor", "not a cursor this list gave out; start again without it")
+    return int(cursor)
+
+
+def _page(rows: Sequence[tuple[int, E]], limit: int) -> Page[E]:
+    has_more = len(rows) > limit
+    kept = rows[:limit]
+    next_cursor = str(kept[-1][0]) if has_more and kept else None
+    return Page([entity for _, entity in kept], next_cursor)
+
+
+def _limit(page: PageRequest) -> int:
+    if not 1 <= page.limit <= PAGE_SIZE_MAX:
+        raise InvalidValue("limit", f"must be between 1 and {PAGE_SIZE_MAX}")
+    return page.limit
+
+
+class _ExternalIdRepository(Generic[E, R]):
+    """Shared shape of repositories keyed by `external_id`; subclasses map rows both ways."""
+
+    model: type[R]
+
+    def __init__(self, session: Session, ids: RowIds) -> None:
+        self.session = session
+        self.ids = ids
+
+    def _select(self) -> Select[Any]:
+        return select(self.model)
+
+    def _to_domain(self, row: Any) -> E:
+        raise NotImplementedError
+
+    def _fill(self, row: Any, entity: E) -> None:
+        raise NotImplementedError
+
+    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+        return query
+
+    def get(self, external_id: str) -> E | None:
+        row = self.session.execute(
+            self._select().where(self.model.external_id == external_id)  # type: ignore[attr-defined]
+        ).first()
+        return None if row is None else self._to_domain(row)
+
+    def save(self, entity: E) -> None:
+        external_id: str = entity.external_id  # type: ignore[attr-defined]
+        row = self.session.scalar(
+            select(self.model).where(self.model.external_id == external_id)  # type: ignore[attr-defined]
+        )
+        is_new = row is None
+        if row is None:
+            row = self.model()
+            row.external_id = external_id  # type: ignore[attr-defined]
+        # Fill before adding: a lookup while filling would flush a half-filled row.
+        self._fill(row, entity)
+        if is_new:
+            self.session.add(row)
+        self.session.flush()
+
+    def list(self, where: ListFilter, page: PageRequest) -> Page[E]:
+        limit = _limit(page)
+        row_id = self.model.id  # type: ignore[attr-defined]
+        query = self._where(self._select(), where)
+        query = query.where(row_id > _decode_cursor(page.cursor)).order_by(row_id).limit(limit + 1)
+        rows = self.session.execute(query).all()
+        return _page([(row[0].id, self._to_domain(row)) for row in rows], limit)
+
+
+class CustomerRepository(_ExternalIdRepository[Customer, CustomerRow]):
+    model = CustomerRow
+
+    def _to_domain(self, row: Any) -> Customer:
+        r: CustomerRow = row[0]
+        return Customer(r.external_id, r.name, r.country, r.timezone, r.created_at, r.updated_at)
+
+    def _fill(self, row: CustomerRow, c: Customer) -> None:
+        row.name, row.country, row.timezone = c.name, c.country, c.timezone
+        assert c.created_at is not None and c.updated_at is not None
+        row.created_at, row.updated_at = c.created_at, c.updated_at
+
+    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+        if where.search:
+            pattern = f"%{where.search.lower()}%"
+            query = query.where(
+                or_(
+                    CustomerRow.external_id.ilike(pattern),
+                    CustomerRow.name.ilike(pattern),
+                )
+            )
+        return query
+
+
+class AccountRepository(_ExternalIdRepository[Account, AccountRow]):
+    model = AccountRow
+
+    def _select(self) -> Select[Any]:
+        return select(AccountRow, CustomerRow.external_id).join(
+            CustomerRow, AccountRow.customer_id == CustomerRow.id
+        )
+
+    def _to_domain(self, row: Any) -> Account:
+        r: AccountRow = row[0]
+        return Account(
+            r.external_id,
+            row[1],
+            r.kind,
+            AccountStatus(r.status),
+            r.balance_minor,
+            r.currency,
+            r.created_at,
+            r.updated_at,
+        )
+
+    def _fill(self, row: AccountRow, a: Account) -> None:
+        row.customer_id = self.ids.require(CustomerRow, a.customer_id)
+        row.kind, row.status = a.kind, a.status.value
+        row.balance_minor, row.currency = a.balance_minor, a.currency
+        assert a.created_at is not None and a.updated_at is not None
+        row.created_at, row.updated_at = a.created_at, a.updated_at
+
+    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+        if where.customer_id:
+            query = query.where(CustomerRow.external_id == where.customer_id)
+        if where.status:
+            query = query.where(AccountRow.status == where.status)
+        return query
+
+
+class AgentRepository(_ExternalIdRepository[Agent, AgentRow]):
+    model = AgentRow
+
+    def _to_domain(self, row: Any) -> Agent:
+        r: AgentRow = row[0]
+        return Agent(r.external_id, r.name, r.team, r.active, r.created_at, r.updated_at)
+
+    def _fill(self, row: AgentRow, a: Agent) -> None:
+        row.name, row.team, row.active = a.name, a.team, a.active
+        assert a.created_at is not None and a.updated_at is not None
+        row.created_at, row.updated_at = a.created_at, a.updated_at
+
+    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+        if where.team:
+            query = query.where(AgentRow.team == where.team)
+        if where.search:
+            pattern = f"%{where.search.lower()}%"
+            query = query.where(
+                or_(AgentRow.external_id.ilike(pattern), AgentRow.name.ilike(pattern))
+            )
+        return query
+
+
+_CaseAccount = aliased(AccountRow)
+_CaseOwner = aliased(AgentRow)
+
+
+class CaseRepository(_ExternalIdRepository[Case, CaseRow]):
+    model = CaseRow
+
+    def _select(self) -> Select[Any]:
+        return (
+            select(CaseRow, CustomerRow.external_id, _CaseAccount.external_id, _CaseOwner.external_id)
+            .join(CustomerRow, CaseRow.customer_id == CustomerRow.id)
+            .outerjoin(_CaseAccount, CaseRow.account_id == _CaseAccount.id)
+            .outerjoin(_CaseOwner, CaseRow.owner_agent_id == _CaseOwner.id)
+        )
+
+    def _to_domain(self, row: Any) -> Case:
+        r: CaseRow = row[0]
+        return Case(
+            external_id=r.external_id,
+            customer_id=row[1],
+            opened_at=r.opened_at,
+            account_id=row[2],
+            owner_agent_id=row[3],
+            team=r.team,
+            subject=r.subject,
+            status=CaseStatus(r.status),
+            root_cause=RootCause(r.root_cause),
+            closed_at=r.closed_at,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+    def _fill(self, row: CaseRow, c: Case) -> None:
+        row.customer_id = self.ids.require(CustomerRow, c.customer_id)
+        row.account_id = self.ids.optional(AccountRow, c.account_id)
+        row.owner_agent_id = self.ids.optional(AgentRow, c.owner_agent_id)
+        row.team, row.subject = c.team, c.subject
+        row.status, row.root_cause = c.status.value, c.root_cause.value
+        row.opened_at, row.closed_at = c.opened_at, c.closed_at
+        assert c.created_at is not None and c.updated_at is not None
+        row.created_at, row.updated_at = c.created_at, c.updated_at
+
+    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+        if where.customer_id:
+            query = query.where(CustomerRow.external_id == where.customer_id)
+        if where.account_id:
+            query = query.where(_CaseAccount.external_id == where.account_id)
+        if where.team:
+            query = query.where(CaseRow.team == where.team)
+        if where.status:
+            query = query.where(CaseRow.status == where.status)
+        if where.since:
+            query = query.where(CaseRow.opened_at >= where.since)
+        if where.until:
+            query = query.where(CaseRow.opened_at < where.until)
+        return query
+
+
+_ConversationCustomer = aliased(CustomerRow)
+_ConversationCase = aliased(CaseRow)
+
+
+class ConversationRepository(_ExternalIdRepository[Conversation, ConversationRow]):
+    """Conversations with their turns; saving replaces the turns wholesale."""
+
+    model = ConversationRow
+
+    def _select(self) -> Select[Any]:
+        return (
+            select(
+                ConversationRow,
+                _ConversationCustomer.external_id,
+                _ConversationCase.external_id,
+            )
+            .outerjoin(_ConversationCustomer, ConversationRow.customer_id == _ConversationCustomer.id)
+            .outerjoin(_ConversationCase, ConversationRow.case_id == _ConversationCase.id)
+        )
+
+    def _turns(self, conversation_ids: list[int]) -> dict[int, list[Turn]]:
+        turns: dict[int, list[Turn]] = {cid: [] for cid in conversation_ids}
+        if not conversation_ids:
+            return turns
+        rows = self.session.execute(
+            select(TurnRow, AgentRow.external_id)
+            .outerjoin(AgentRow, TurnRow.agent_id == AgentRow.id)
+            .where(TurnRow.conversation_id.in_(conversation_ids))
+            .order_by(TurnRow.conversation_id, TurnRow.index)
+        ).all()
+        for turn, agent_external_id in rows:
+            turns[turn.conversation_id].append(
+                Turn(Speaker(turn.speaker), turn.text, turn.at, agent_external_id, turn.team)
+            )
+        return turns
+
+    def _build(self, row: Any, turns: list[Turn]) -> Conversation:
+        r: ConversationRow = row[0]
+        return Conversation(
+            external_id=r.external_id,
+            started_at=r.started_at,
+            turns=turns,
+            channel=Channel(r.channel),
+            customer_id=row[1],
+            case_id=row[2],
+            extra=dict(r.extra or {}),
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+    def _to_domain(self, row: Any) -> Conversation:
+        return self._build(row, self._turns([row[0].id])[row[0].id])
+
+    def save(self, entity: Conversation) -> None:
+        row = self.session.scalar(
+            select(ConversationRow).where(ConversationRow.external_id == entity.external_id)
+        )
+        customer_id = self.ids.optional(CustomerRow, entity.customer_id)
+        case_id = self.ids.optional(CaseRow, entity.case_id)
+        agent_ids = [self.ids.optional(AgentRow, turn.agent_id) for turn in entity.turns]
+        if row is None:
+            row = ConversationRow(external_id=entity.external_id)
+            self.session.add(row)
+        else:
+            self.session.execute(delete(TurnRow).where(TurnRow.conversation_id == row.id))
+        row.channel = entity.channel.value
+        row.customer_id, row.case_id = customer_id, case_id
+        row.started_at = entity.started_at
+        row.extra = entity.extra
+        assert entity.created_at is not None and entity.updated_at is not None
+        row.created_at, row.updated_at = entity.created_at, entity.updated_at
+        self.session.flush()
+        self.session.execute(
+            insert(TurnRow),
+            [
+                {
+                    "conversation_id": row.id,
+                    "index": index,
+                    "speaker": turn.speaker.value,
+                    "text": turn.text,
+                    "at": turn.at,
+                    "agent_id": agent_id,
+                    "team": turn.team,
+                }
+                for index, (turn, agent_id) in enumerate(zip(entity.turns, agent_ids, strict=True))
+            ],
+        )
+
+    def list(self, where: ListFilter, page: PageRequest) -> Page[Conversation]:
+        limit = _limit(page)
+        query = self._select().where(ConversationRow.id > _decode_cursor(page.cursor))
+        if where.customer_id:
+            query = query.where(_ConversationCustomer.external_id == where.customer_id)
+        if where.case_id:
+            query = query.where(_ConversationCase.external_id == where.case_id)
+        if where.since:
+            query = query.where(ConversationRow.started_at >= where.since)
+        if where.until:
+            query = query.where(ConversationRow.started_at < where.until)
+        rows = self.session.execute(query.order_by(ConversationRow.id).limit(limit + 1)).all()
+        turns = self._turns([row[0].id for row in rows[:limit]])
+        return _page(
+            [(row[0].id, self._build(row, turns.get(row[0].id, []))) for row in rows], limit
+        )
+
+
+class TrustEventRepository:
+    """The append-only log: there is deliberately no update or delete here."""
+
+    def __init__(self, session: Session, ids: RowIds) -> None:
+        self.session = session
+        self.ids = ids
+
+    def append(self, event: TrustEvent) -> None:
+        assert event.recorded_at is not None
+        self.session.add(
+            TrustEventRow(
+                customer_id=self.ids.require(CustomerRow, event.customer_id),
+                occurred_at=event.occurred_at,
+                kind=event.kind,
+                source_type=event.source_type,
+                source_id=event.source_id,
+                details=event.details,
+                recorded_at=event.recorded_at,
+            )
+        )
+        self.session.flush()
+
+    def list(self, where: ListFilter, page: PageRequest) -> Page[TrustEvent]:
+        limit = _limit(page)
+        query = (
+            select(TrustEventRow, CustomerRow.external_id)
+            .join(CustomerRow, TrustEventRow.customer_id == CustomerRow.id)
+            .where(TrustEventRow.id > _decode_cursor(page.cursor))
+        )
+        if where.customer_id:
+            query = query.where(CustomerRow.external_id == where.customer_id)
+        if where.since:
+            query = query.where(TrustEventRow.occurred_at >= where.since)
+        if where.until:
+            query = query.where(TrustEventRow.occurred_at < where.until)
+        rows = self.session.execute(query.order_by(TrustEventRow.id).limit(limit + 1)).all()
+        return _page(
+            [
+                (
+                    r.id,
+                    TrustEvent(
+                        customer_id=customer,
+                        occurred_at=r.occurred_at,
+                        kind=r.kind,
+                        source_type=r.source_type,
+                        source_id=r.source_id,
+                        details=dict(r.details or {}),
+                        recorded_at=r.recorded_at,
+                    ),
+                )
+                for r, customer in rows
+            ],
+            limit,
+        )
+
+
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(
+        row.token_id, row.name, Role(row.role), row.created_at, row.last_used_at, row.revoked_at
+    )
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token: ApiToken, secret_hash: str) -> None:
+        self.session.add(
+            ApiTokenRow(
+                token_id=token.token_id,
+                name=token.name,
+                role=token.role.value,
+                secret_hash=secret_hash,
+                created_at=token.created_at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, token_id: str) -> ApiToken | None:
+        row = self.session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_id == token_id))
+        return None if row is None else _token(row)
+
+    def find_by_hash(self, secret_hash: str) -> ApiToken | None:
+        row = self.session.scalar(select(ApiTokenRow).where(ApiTokenRow.secret_hash == secret_hash))
+        return None if row is None else _token(row)
+
+    def save(self, token: ApiToken) -> None:
+        row = self.session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_id == token.token_id))
+        if row is None:
+            raise LookupError(f"token '{token.token_id}' is not stored")
+        row.name, row.role = token.name, token.role.value
+        row.last_used_at, row.revoked_at = token.last_used_at, token.revoked_at
+        self.session.flush()
+
+    def all(self) -> Sequence[ApiToken]:
+        return [_token(r) for r in self.session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))]
+
+
+def _user(row: UserRow) -> User:
+    return User(row.username, Role(row.role), row.password_hash, row.created_at, row.active)
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, username: str) -> User | None:
+        row = self.session.scalar(select(UserRow).where(UserRow.username == username))
+        return None if row is None else _user(row)
+
+    def save(self, user: User) -> None:
+        row = self.session.scalar(select(UserRow).where(UserRow.username == user.username))
+        if row is None:
+            row = UserRow(username=user.username)
+            self.session.add(row)
+        row.role, row.password_hash = user.role.value, user.password_hash
+        row.active, row.created_at = user.active, user.created_at
+        self.session.flush()
+
+    def all(self) -> Sequence[User]:
+        return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+class OrganisationRepository:
+    """One row, id 1; until someone configures it, the defaults of `Organisation`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self) -> Organisation:
+        row = self.session.get(OrganisationRow, 1)
+        if row is None:
+            return Organisation()
+        return Organisation(
+            row.name, row.timezone, row.country, parse_business_day_end(row.business_day_end)
+        )
+
+    def save(self, organisation: Organisation) -> None:
+        row = self.session.get(OrganisationRow, 1)
+        if row is None:
+            row = OrganisationRow(id=1)
+            self.session.add(row)
+        row.name, row.timezone, row.country = (
+            organisation.name,
+            organisation.timezone,
+            organisation.country,
+        )
+        row.business_day_end = organisation.business_day_end.strftime("%H:%M")
+        self.session.flush()

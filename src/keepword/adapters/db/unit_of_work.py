@@ -1,0 +1,74 @@
+"""The unit of work over one SQLAlchemy session: one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from keepword.adapters.db.repositories import (
+    AccountRepository,
+    AgentRepository,
+    CaseRepository,
+    ConversationRepository,
+    CustomerRepository,
+    OrganisationRepository,
+    RowIds,
+    TokenRepository,
+    TrustEventRepository,
+    UserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Opens a session on enter; rolls back on exit whatever was not committed."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        # Re-entrant, so a use case can call another inside its own transaction.
+        self._depth += 1
+        if self._depth == 1:
+            session = self._session_factory()
+            ids = RowIds(session)
+            self._session = session
+            self.customers = CustomerRepository(session, ids)
+            self.accounts = AccountRepository(session, ids)
+            self.agents = AgentRepository(session, ids)
+            self.cases = CaseRepository(session, ids)
+            self.conversations = ConversationRepository(session, ids)
+            self.trust_events = TrustEventRepository(session, ids)
+            self.tokens = TokenRepository(session)
+            self.users = UserRepository(session)
+            self.organisation = OrganisationRepository(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._session is not None:
+            self._session.rollback()
+            self._session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None, "commit outside `with uow:`"
+        self._session.commit()
+
+    def rollback(self) -> None:
+        assert self._session is not None, "rollback outside `with uow:`"
+        self._session.rollback()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, since services return what they stored."""
+    return sessionmaker(engine, expire_on_commit=False, autoflush=True)

@@ -1,0 +1,1 @@
+"""Reading what other systems send: Keepword's own JSON records and, later, helpdesk exports."""

@@ -1,0 +1,43 @@
+"""The composition root: builds the engine, units of work and adapters from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from keepword.adapters.db.engine import make_engine
+from keepword.adapters.db.migrate import is_up_to_date
+from keepword.adapters.db.unit_of_work import SqlUnitOfWork, session_factory
+from keepword.adapters.passwords import Argon2Hasher
+from keepword.services.ports import PasswordHasher, UnitOfWork
+from keepword.settings import Settings
+
+
+@dataclass
+class Keepword:
+    """Everything a CLI command or the web app needs, wired once."""
+
+    settings: Settings
+    engine: Engine
+    hasher: PasswordHasher
+
+    def __post_init__(self) -> None:
+        self._sessions = session_factory(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (one transaction) on this database."""
+        return SqlUnitOfWork(self._sessions)
+
+    def schema_is_current(self) -> bool:
+        """True when `keepword db upgrade` has nothing left to do."""
+        return is_up_to_date(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings) -> Keepword:
+    """Wire Keepword for `settings`; connects lazily, so this never blocks."""
+    return Keepword(settings, make_engine(settings.resolved_database_url), Argon2Hasher())

@@ -1,0 +1,1 @@
+"""The `keepword` command line (Typer and Rich)."""

@@ -1,0 +1,52 @@
+"""What every command shares: settings, the wired Keepword, consoles and error reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from keepword.bootstrap import Keepword, bootstrap
+from keepword.domain.errors import DomainError
+from keepword.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value stops the command, naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            name = "KEEPWORD_" + "_".join(str(p) for p in item["loc"]).upper()
+            err.print(f"[red]error:[/] {name}: {item['msg']}")
+        raise typer.Exit(2) from error
+
+
+@contextmanager
+def keepword(*, need_schema: bool = True) -> Iterator[Keepword]:
+    """The wired Keepword for one command; domain errors end it with their message, exit 1."""
+    kw = bootstrap(load_settings())
+    try:
+        if need_schema and not kw.schema_is_current():
+            err.print(
+                "[red]error:[/] the database schema is not current; run `keepword db upgrade` first"
+            )
+            raise typer.Exit(2)
+        yield kw
+    except DomainError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from error
+    except OperationalError as error:
+        url = kw.engine.url.render_as_string(hide_password=True)
+        err.print(f"[red]error:[/] cannot use the database at {url}: {error.orig}")
+        err.print("Check KEEPWORD_DATABASE_URL and that the server is running.")
+        raise typer.Exit(2) from error
+    finally:
+        kw.close()

@@ -1,0 +1,45 @@
+"""`keepword db`: the database schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from keepword.adapters.db import migrate
+from keepword.cli.common import keepword, out
+
+app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
+
+
+@app.command()
+def upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision; default the newest.")] = "head",
+) -> None:
+    """Bring the database to the newest schema (creates it on first run). Safe to repeat."""
+    with keepword(need_schema=False) as kw:
+        before = migrate.current_revision(kw.engine)
+        migrate.upgrade(kw.engine, revision)
+        after = migrate.current_revision(kw.engine)
+        url = kw.engine.url.render_as_string(hide_password=True)
+        if before == after:
+            out.print(f"Database {url} is already at revision {after}.")
+        else:
+            out.print(f"Database {url} upgraded from {before or 'empty'} to revision {after}.")
+
+
+@app.command()
+def current() -> None:
+    """Show the database's schema revision and the newest this version knows."""
+    with keepword(need_schema=False) as kw:
+        out.print(f"database: {migrate.current_revision(kw.engine) or 'empty'}")
+        out.print(f"newest:   {migrate.head_revision()}")
+
+
+@app.command()
+def revision(
+    message: Annotated[str, typer.Option("--message", "-m", help="What the migration changes.")],
+) -> None:
+    """(Developers) write a migration from the difference between the models and the database."""
+    with keepword(need_schema=True) as kw:
+        migrate.make_revision(kw.engine, message)

@@ -1,0 +1,1 @@
+"""Demo data written by us: a small telecom's customers, cases and conversations."""

@@ -1,0 +1,115 @@
+"""Loads the demo data through the same services and parsers as real data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from keepword.adapters.helpdesk.records import (
+    AccountRecord,
+    AgentRecord,
+    CaseRecord,
+    CustomerRecord,
+    parse_conversation_lines,
+)
+from keepword.domain.access import Role
+from keepword.domain.organisation import Organisation, parse_business_day_end
+from keepword.services import queries
+from keepword.services.access import create_user, list_users
+from keepword.services.agents import upsert_agent
+from keepword.services.cases import upsert_case
+from keepword.services.conversations import ImportReport, import_conversations
+from keepword.services.customers import upsert_account, upsert_customer
+from keepword.services.organisation import configure_organisation
+from keepword.services.ports import ListFilter, PageRequest, PasswordHasher, UnitOfWorkFactory
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "keepword-demo"  # noqa: S105 - published on purpose: it is the demo's login
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """How much demo data was loaded, and whether the demo login was created now."""
+
+    agents: int
+    customers: int
+    accounts: int
+    cases: int
+    conversations: ImportReport
+    user_created: bool
+
+
+def _text(name: str) -> str:
+    return resources.files("keepword.demo").joinpath(name).read_text(encoding="utf-8")
+
+
+def _records(name: str) -> Iterator[dict[str, Any]]:
+    for line in _text(name).splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+def is_empty(uow_factory: UnitOfWorkFactory) -> bool:
+    """True when the database holds no customer yet."""
+    page = queries.list_customers(uow_factory(), ListFilter(), PageRequest(limit=1))
+    return not page.items
+
+
+def conversation_count() -> int:
+    """How many demo conversations there are, for a progress bar."""
+    return sum(1 for line in _text("conversations.jsonl").splitlines() if line.strip())
+
+
+def load_demo(
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    now: datetime,
+    on_line: Callable[[int], None] | None = None,
+) -> DemoReport:
+    """Load (or refresh) the demo organisation and create the demo login if it is missing.
+
+    Loading twice updates and never duplicates, since every record has its id.
+    """
+    org = json.loads(_text("organisation.json"))
+    configure_organisation(
+        uow_factory(),
+        Organisation(
+            org["name"],
+            org["timezone"],
+            org.get("country"),
+            parse_business_day_end(org["business_day_end"]),
+        ),
+    )
+    counts = {"agents": 0, "customers": 0, "accounts": 0, "cases": 0}
+    for data in _records("agents.jsonl"):
+        record = AgentRecord.model_validate(data)
+        upsert_agent(uow_factory(), record.to_domain(data["id"]), now)
+        counts["agents"] += 1
+    for data in _records("customers.jsonl"):
+        customer = CustomerRecord.model_validate(data)
+        upsert_customer(uow_factory(), customer.to_domain(data["id"]), now)
+        counts["customers"] += 1
+    for data in _records("accounts.jsonl"):
+        account = AccountRecord.model_validate(data)
+        upsert_account(uow_factory(), account.to_domain(data["id"]), now)
+        counts["accounts"] += 1
+    for data in _records("cases.jsonl"):
+        case = CaseRecord.model_validate(data)
+        upsert_case(uow_factory(), case.to_domain(data["id"]), now)
+        counts["cases"] += 1
+    report = import_conversations(
+        uow_factory,
+        parse_conversation_lines(_text("conversations.jsonl").splitlines()),
+        now,
+        on_line=on_line,
+    )
+    user_created = False
+    if not any(u.username == DEMO_USERNAME for u in list_users(uow_factory())):
+        create_user(uow_factory(), hasher, DEMO_USERNAME, DEMO_PASSWORD, Role.ADMIN, now)
+        user_created = True
+    return DemoReport(conversations=report, user_created=user_created, **counts)
+

@@ -1,0 +1,1 @@
+"""The rules of Keepword in plain Python: no database, network, clock or third-party import."""

@@ -1,0 +1,37 @@
+"""Use cases for customers and their accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from keepword.domain.customers import Account, Customer
+from keepword.domain.errors import Conflict
+from keepword.services.ports import UnitOfWork
+from keepword.services.results import Upserted
+
+
+def upsert_customer(uow: UnitOfWork, customer: Customer, now: datetime) -> Upserted[Customer]:
+    """Create the customer, or update the one with the same id; returns which happened."""
+    with uow:
+        existing = uow.customers.get(customer.external_id)
+        customer.created_at = existing.created_at if existing else now
+        customer.updated_at = now
+        uow.customers.save(customer)
+        uow.commit()
+    return Upserted(customer, created=existing is None)
+
+
+def upsert_account(uow: UnitOfWork, account: Account, now: datetime) -> Upserted[Account]:
+    """Create or update an account; its customer must exist already."""
+    with uow:
+        if uow.customers.get(account.customer_id) is None:
+            raise Conflict(
+                f"customer '{account.customer_id}' does not exist; create the customer first",
+                field="customer_id",
+            )
+        existing = uow.accounts.get(account.external_id)
+        account.created_at = existing.created_at if existing else now
+        account.updated_at = now
+        uow.accounts.save(account)
+        uow.commit()
+    return Upserted(account, created=existing is None)

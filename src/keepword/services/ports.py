@@ -1,0 +1,159 @@
+"""What the services need from the outside world, as Protocols; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar
+
+from keepword.domain.access import ApiToken, User
+from keepword.domain.agents import Agent
+from keepword.domain.cases import Case
+from keepword.domain.conversations import Conversation
+from keepword.domain.customers import Account, Customer
+from keepword.domain.events import TrustEvent
+from keepword.domain.organisation import Organisation
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+PAGE_SIZE_MAX = 500
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list: at most `limit` items after the opaque `cursor`."""
+
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """Items of one page, and the cursor of the next one (None on the last page)."""
+
+    items: Sequence[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """Narrows a list; a field left None does not filter.
+
+    `since`/`until` bound the entity's main instant (a conversation's start, a
+    case's opening, an event's occurrence) as since <= t < until.
+    """
+
+    customer_id: str | None = None
+    case_id: str | None = None
+    account_id: str | None = None
+    team: str | None = None
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Repository(Protocol[T]):
+    """Entities keyed by the source system's own id."""
+
+    def get(self, external_id: str) -> T | None:
+        """The entity with this id, or None."""
+
+    def save(self, entity: T) -> None:
+        """Insert the entity, or update the stored one with the same id."""
+
+    def list(self, where: ListFilter, page: PageRequest) -> Page[T]:
+        """Entities matching `where`, oldest first, one page at a time."""
+
+
+class TrustEventLog(Protocol):
+    """The append-only log of trust events."""
+
+    def append(self, event: TrustEvent) -> None:
+        """Record one more event; events are never updated or deleted."""
+
+    def list(self, where: ListFilter, page: PageRequest) -> Page[TrustEvent]:
+        """Events matching `where`, in the order they were recorded."""
+
+
+class TokenStore(Protocol):
+    def add(self, token: ApiToken, secret_hash: str) -> None:
+        """Store a new token with the hash of its secret."""
+
+    def get(self, token_id: str) -> ApiToken | None:
+        """The token with this public id, or None."""
+
+    def find_by_hash(self, secret_hash: str) -> ApiToken | None:
+        """The token whose secret hashes to `secret_hash`, or None."""
+
+    def save(self, token: ApiToken) -> None:
+        """Update a stored token (last use, revocation)."""
+
+    def all(self) -> Sequence[ApiToken]:
+        """Every token, oldest first."""
+
+
+class UserStore(Protocol):
+    def get(self, username: str) -> User | None:
+        """The user with this name, or None."""
+
+    def save(self, user: User) -> None:
+        """Insert or update a user by username."""
+
+    def all(self) -> Sequence[User]:
+        """Every user, by name."""
+
+
+class OrganisationStore(Protocol):
+    def get(self) -> Organisation:
+        """The organisation's settings (defaults until someone sets them)."""
+
+    def save(self, organisation: Organisation) -> None:
+        """Store the organisation's settings."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every store; nothing is written until `commit`."""
+
+    customers: Repository[Customer]
+    accounts: Repository[Account]
+    agents: Repository[Agent]
+    cases: Repository[Case]
+    conversations: Repository[Conversation]
+    trust_events: TrustEventLog
+    tokens: TokenStore
+    users: UserStore
+    organisation: OrganisationStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+
+    def commit(self) -> None:
+        """Make the work so far durable."""
+
+    def rollback(self) -> None:
+        """Discard the work since the last commit."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing (argon2 in production)."""
+
+    def hash(self, password: str) -> str:
+        """A hash that `verify` accepts for this password and no other."""
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """True when `password` is the one `password_hash` was made from."""

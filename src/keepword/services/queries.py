@@ -1,0 +1,97 @@
+"""The read side: what the API and the dashboard show, one call each."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from keepword.domain.agents import Agent
+from keepword.domain.cases import Case
+from keepword.domain.conversations import Conversation
+from keepword.domain.customers import Account, Customer
+from keepword.domain.errors import NotFound
+from keepword.domain.events import TrustEvent
+from keepword.domain.organisation import Organisation
+from keepword.services.ports import ListFilter, Page, PageRequest, Repository, UnitOfWork
+
+T = TypeVar("T")
+
+
+def _get(repository: Repository[T], kind: str, external_id: str) -> T:
+    found = repository.get(external_id)
+    if found is None:
+        raise NotFound(kind, external_id)
+    return found
+
+
+def get_customer(uow: UnitOfWork, external_id: str) -> Customer:
+    """The customer with this id; NotFound otherwise."""
+    with uow:
+        return _get(uow.customers, "customer", external_id)
+
+
+def get_account(uow: UnitOfWork, external_id: str) -> Account:
+    """The account with this id; NotFound otherwise."""
+    with uow:
+        return _get(uow.accounts, "account", external_id)
+
+
+def get_agent(uow: UnitOfWork, external_id: str) -> Agent:
+    """The agent with this id; NotFound otherwise."""
+    with uow:
+        return _get(uow.agents, "agent", external_id)
+
+
+def get_case(uow: UnitOfWork, external_id: str) -> Case:
+    """The case with this id; NotFound otherwise."""
+    with uow:
+        return _get(uow.cases, "case", external_id)
+
+
+def get_conversation(uow: UnitOfWork, external_id: str) -> Conversation:
+    """The conversation with this id, with its turns; NotFound otherwise."""
+    with uow:
+        return _get(uow.conversations, "conversation", external_id)
+
+
+def list_customers(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Customer]:
+    """Customers, filtered by a search over id and name."""
+    with uow:
+        return uow.customers.list(where, page)
+
+
+def list_accounts(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Account]:
+    """Accounts, filtered by customer and status."""
+    with uow:
+        return uow.accounts.list(where, page)
+
+
+def list_agents(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Agent]:
+    """Agents, filtered by team."""
+    with uow:
+        return uow.agents.list(where, page)
+
+
+def list_cases(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Case]:
+    """Cases, filtered by customer, account, team, status and when they were opened."""
+    with uow:
+        return uow.cases.list(where, page)
+
+
+def list_conversations(
+    uow: UnitOfWork, where: ListFilter, page: PageRequest
+) -> Page[Conversation]:
+    """Conversations, filtered by customer, case and when they started."""
+    with uow:
+        return uow.conversations.list(where, page)
+
+
+def list_trust_events(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[TrustEvent]:
+    """Trust events, filtered by customer and when they occurred."""
+    with uow:
+        return uow.trust_events.list(where, page)
+
+
+def get_organisation(uow: UnitOfWork) -> Organisation:
+    """The organisation's settings."""
+    with uow:
+        return uow.organisation.get()

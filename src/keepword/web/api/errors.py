@@ -1,0 +1,96 @@
+"""One place where errors become HTTP responses, all with the same JSON shape.
+
+    {"error": "<code>", "message": "<what was wrong and what to do>",
+     "problems": [{"field": "turns.0.at", "reason": "..."}]}
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from keepword.domain.errors import AccessDenied, Conflict, DomainError, InvalidValue, NotFound
+from keepword.services.conversations import BatchRefused
+from keepword.web.api.deps import Unauthenticated
+
+
+def error_body(code: str, message: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if problems:
+        body["problems"] = problems
+    return body
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    # FastAPI prefixes where the value came from ("body", "query"); keep the field itself.
+    parts = [str(p) for p in location]
+    if parts and parts[0] in {"body", "query", "path", "header"} and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": _field_path(tuple(item["loc"])), "reason": item["msg"]} for item in error.errors()
+    ]
+    summary = "; ".join(f"{p['field']}: {p['reason']}" for p in problems[:5])
+    return JSONResponse(error_body("invalid_input", summary, problems), status_code=422)
+
+
+def _domain_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    cause = error.error if isinstance(error, BatchRefused) else error
+    if isinstance(cause, InvalidValue):
+        status, code = 422, "invalid_input"
+        field = f"line {error.line}: {cause.field}" if isinstance(error, BatchRefused) else cause.field
+        problems = [{"field": field, "reason": cause.reason}]
+        return JSONResponse(error_body(code, str(error), problems), status_code=status)
+    if isinstance(cause, NotFound):
+        status, code = 404, "not_found"
+    elif isinstance(cause, Conflict):
+        status, code = 409, "conflict"
+    elif isinstance(cause, AccessDenied):
+        status, code = 403, "forbidden"
+    else:
+        status, code = 400, "refused"
+    return JSONResponse(error_body(code, str(error)), status_code=status)
+
+
+def _unauthenticated(_: Request, error: Exception) -> JSONResponse:
+    return JSONResponse(
+        error_body("unauthenticated", str(error)),
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    if not request.url.path.startswith("/api"):
+        return HTMLResponse(
+            f"<!doctype html><title>{error.status_code}</title><h1>{error.status_code}</h1>"
+            f"<p>{html.escape(str(error.detail))}</p><p><a href='/'>Back to Keepword</a></p>",
+            status_code=error.status_code,
+        )
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        error.status_code, "http_error"
+    )
+    return JSONResponse(
+        error_body(code, str(error.detail)),
+        status_code=error.status_code,
+        headers=getattr(error, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every error a route can raise to its status and the shared JSON shape."""
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

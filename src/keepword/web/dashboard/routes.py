@@ -1,0 +1,187 @@
+"""Dashboard pages: login, customers, a customer, a conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from keepword.adapters.helpdesk.records import format_balance
+from keepword.domain.access import User
+from keepword.domain.errors import NotFound
+from keepword.services import queries
+from keepword.services.access import find_active_user, log_in
+from keepword.services.ports import ListFilter, PageRequest
+from keepword.web.api.deps import KeepwordDep
+from keepword.web.dashboard.sessions import COOKIE, SessionSigner
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+PAGE_SIZE = 25
+RELATED_MAX = 200
+
+
+class LoginRequired(Exception):
+    """No valid session: the browser is sent to the login page, then back."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def _local(value: datetime | None, timezone: str | None = None) -> str:
+    """An instant as the reader's clock showed it in `timezone`: 'Wed 2 Sep 2026, 09:14 BST'."""
+    if value is None:
+        return ""
+    shown = value.astimezone(ZoneInfo(timezone)) if timezone else value
+    return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M} {shown.tzname() or ''}".strip()
+
+
+templates.env.filters["local"] = _local
+templates.env.filters["money"] = format_balance
+
+
+def _signer(request: Request) -> SessionSigner:
+    signer: SessionSigner = request.app.state.session_signer
+    return signer
+
+
+def current_user(request: Request, kw: KeepwordDep) -> User:
+    username = _signer(request).username(request.cookies.get(COOKIE))
+    user = find_active_user(kw.uow(), username) if username else None
+    if user is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(next_path: str | None) -> str:
+    # Only paths on this site: an absolute URL here would make the login page an open redirect.
+    if next_path and next_path.startswith("/") and not next_path.startswith("//"):
+        return next_path
+    return "/customers"
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
+    return _page(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    kw: KeepwordDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/customers",  # noqa: A002
+) -> Response:
+    user = log_in(kw.uow(), kw.hasher, username.strip(), password)
+    if user is None:
+        context = {"next": _safe_next(next), "error": "Wrong username or password.", "username": username}
+        return _page(request, "login.html", context, status=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    signer = _signer(request)
+    response.set_cookie(
+        COOKIE,
+        signer.sign(user.username),
+        max_age=signer.max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/")
+def home(_: UserDep) -> Response:
+    return RedirectResponse("/customers", status_code=303)
+
+
+@router.get("/customers")
+def customers(
+    request: Request, kw: KeepwordDep, user: UserDep, q: str | None = None, cursor: str | None = None
+) -> HTMLResponse:
+    search = q.strip() if q else None
+    page = queries.list_customers(
+        kw.uow(), ListFilter(search=search or None), PageRequest(PAGE_SIZE, cursor)
+    )
+    return _page(request, "customers.html", {"user": user, "page": page, "q": search or ""})
+
+
+def _not_found(request: Request, user: User, error: NotFound) -> HTMLResponse:
+    return _page(request, "not_found.html", {"user": user, "message": str(error)}, status=404)
+
+
+@router.get("/customers/{customer_id}")
+def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep) -> HTMLResponse:
+    uow = kw.uow()
+    try:
+        found = queries.get_customer(uow, customer_id)
+    except NotFound as error:
+        return _not_found(request, user, error)
+    mine = ListFilter(customer_id=customer_id)
+    everything = PageRequest(RELATED_MAX)
+    organisation = queries.get_organisation(uow)
+    context = {
+        "user": user,
+        "customer": found,
+        "timezone": found.timezone or organisation.timezone,
+        "accounts": queries.list_accounts(uow, mine, everything).items,
+        "cases": queries.list_cases(uow, mine, everything).items,
+        "conversations": sorted(
+            queries.list_conversations(uow, mine, everything).items,
+            key=lambda c: c.started_at,
+            reverse=True,
+        ),
+    }
+    return _page(request, "customer.html", context)
+
+
+@router.get("/conversations/{conversation_id}")
+def conversation(
+    request: Request, conversation_id: str, kw: KeepwordDep, user: UserDep
+) -> HTMLResponse:
+    uow = kw.uow()
+    try:
+        found = queries.get_conversation(uow, conversation_id)
+    except NotFound as error:
+        return _not_found(request, user, error)
+    customer = queries.get_customer(uow, found.customer_id) if found.customer_id else None
+    timezone = (customer.timezone if customer else None) or queries.get_organisation(uow).timezone
+    context = {"user": user, "conversation": found, "customer": customer, "timezone": timezone}
+    return _page(request, "conversation.html", context)
+
+
+def _to_login(_: Request, error: Exception) -> Response:
+    assert isinstance(error, LoginRequired)
+    return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
+
+
+def mount_dashboard(app: FastAPI, secret: str, max_age: int) -> None:
+    """Add the dashboard's pages, its static files and its session signing to `app`."""
+    app.state.session_signer = SessionSigner(secret, max_age)
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(router)
