@@ -1,4 +1,4 @@
-"""Builders of valid records and domain objects, with overrides for the one field a test is about."""
+"""Builders of valid records and domain objects, with overrides for the field a test is about."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from keepword.domain.conversations import Conversation, Speaker, Turn
 STARTED = datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
 
 
-def conversation_record(id: str = "conv-1", **overrides: Any) -> dict[str, Any]:  # noqa: A002
+def conversation_record(id: str = "conv-1", **overrides: Any) -> dict[str, Any]:
     """A valid line of the conversation format (shared/formats/conversations.md)."""
     record: dict[str, Any] = {
         "id": id,

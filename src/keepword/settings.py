@@ -74,7 +74,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"'{value}' is not an IANA time zone name, e.g. Europe/Rome") from error
+            raise ValueError(
+                f"'{value}' is not an IANA time zone name, e.g. Europe/Rome"
+            ) from error
         return value
 
     @field_validator("log_level")

@@ -9,7 +9,13 @@ from rich.progress import Progress
 
 from keepword import clock
 from keepword.cli.common import keepword, out
-from keepword.demo.loader import DEMO_PASSWORD, DEMO_USERNAME, conversation_count, is_empty, load_demo
+from keepword.demo.loader import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    conversation_count,
+    is_empty,
+    load_demo,
+)
 
 
 def demo(
@@ -40,4 +46,6 @@ def demo(
                 out.print(f"[red]demo line {rejected.line}:[/] {rejected.reason}")
             raise typer.Exit(1)
         verb = "created" if report.user_created else "exists"
-        out.print(f"Demo login ({verb}): user [bold]{DEMO_USERNAME}[/], password [bold]{DEMO_PASSWORD}[/]")
+        out.print(
+            f"Demo login ({verb}): user [bold]{DEMO_USERNAME}[/], password [bold]{DEMO_PASSWORD}[/]"
+        )

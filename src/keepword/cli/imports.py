@@ -35,8 +35,12 @@ def _read_lines(path: Path) -> list[str]:
 
 @app.command()
 def conversations(
-    file: Annotated[Path, typer.Argument(help="JSON Lines file, one conversation a line; - reads stdin.")],
-    batch_size: Annotated[int, typer.Option(min=1, max=5000, help="Conversations per commit.")] = 200,
+    file: Annotated[
+        Path, typer.Argument(help="JSON Lines file, one conversation a line; - reads stdin.")
+    ],
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=5000, help="Conversations per commit.")
+    ] = 200,
 ) -> None:
     """Import conversations (shared/formats/conversations.md).
 

@@ -30,7 +30,7 @@ def create(
         issued = create_token(kw.uow(), name, role, clock.now())
     out.print(f"Token {issued.token.token_id} ({issued.token.role}) for '{issued.token.name}':")
     # Plain print: Rich could wrap the secret across lines.
-    print(issued.secret)  # noqa: T201
+    print(issued.secret)
     out.print("Keep it safe: it is not shown again. Use it as 'Authorization: Bearer <token>'.")
 
 
@@ -53,7 +53,9 @@ def list_() -> None:
 
 
 @app.command()
-def revoke(token_id: Annotated[str, typer.Argument(help="The id `keepword token list` shows.")]) -> None:
+def revoke(
+    token_id: Annotated[str, typer.Argument(help="The id `keepword token list` shows.")],
+) -> None:
     """Revoke a token at once; requests with it are refused from now on."""
     with keepword() as kw:
         token = revoke_token(kw.uow(), token_id, clock.now())

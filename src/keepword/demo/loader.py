@@ -112,4 +112,3 @@ def load_demo(
         create_user(uow_factory(), hasher, DEMO_USERNAME, DEMO_PASSWORD, Role.ADMIN, now)
         user_created = True
     return DemoReport(conversations=report, user_created=user_created, **counts)
-

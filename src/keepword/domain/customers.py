@@ -39,7 +39,7 @@ class AccountStatus(StrEnum):
 
 @dataclass
 class Account:
-    """One billable service of a customer; `balance_minor` is in minor units (cents), negative = owed."""
+    """A billable service of a customer; `balance_minor` in minor units (cents), negative = owed."""
 
     external_id: str
     customer_id: str
@@ -54,6 +54,8 @@ class Account:
         check_external_id("id", self.external_id)
         check_external_id("customer_id", self.customer_id)
         if not self.kind.strip() or len(self.kind) > 40:
-            raise InvalidValue("kind", "give the kind of service in 1-40 characters, e.g. broadband")
+            raise InvalidValue(
+                "kind", "give the kind of service in 1-40 characters, e.g. broadband"
+            )
         if not _CURRENCY.match(self.currency):
             raise InvalidValue("currency", f"'{self.currency}' is not an ISO 4217 code such as EUR")

@@ -30,5 +30,7 @@ def parse_business_day_end(value: str) -> time:
     """Read 'HH:MM' (24-hour clock) as the time a business day ends."""
     match = _HOUR_MINUTE.match(value.strip())
     if not match:
-        raise InvalidValue("business_day_end", f"'{value}' is not a time of day as HH:MM, e.g. 18:00")
+        raise InvalidValue(
+            "business_day_end", f"'{value}' is not a time of day as HH:MM, e.g. 18:00"
+        )
     return time(int(match.group(1)), int(match.group(2)))

@@ -15,7 +15,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def check_external_id(field: str, value: str) -> str:
-    """Return `value` if it can serve as a source's id (1-128 printable characters, no / or space)."""
+    """Return `value` if it can serve as a source's id: 1-128 characters, no / or space."""
     if not _EXTERNAL_ID.match(value):
         raise InvalidValue(
             field,

@@ -19,7 +19,7 @@ from keepword.domain.access import (
 from keepword.domain.errors import Conflict, NotFound
 from keepword.services.ports import PasswordHasher, UnitOfWork
 
-TOKEN_PREFIX = "kw_"
+TOKEN_PREFIX = "kw_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 

@@ -119,15 +119,25 @@ class OrganisationStore(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every store; nothing is written until `commit`."""
 
-    customers: Repository[Customer]
-    accounts: Repository[Account]
-    agents: Repository[Agent]
-    cases: Repository[Case]
-    conversations: Repository[Conversation]
-    trust_events: TrustEventLog
-    tokens: TokenStore
-    users: UserStore
-    organisation: OrganisationStore
+    # Read-only properties, so an implementation may hold more specific repositories.
+    @property
+    def customers(self) -> Repository[Customer]: ...
+    @property
+    def accounts(self) -> Repository[Account]: ...
+    @property
+    def agents(self) -> Repository[Agent]: ...
+    @property
+    def cases(self) -> Repository[Case]: ...
+    @property
+    def conversations(self) -> Repository[Conversation]: ...
+    @property
+    def trust_events(self) -> TrustEventLog: ...
+    @property
+    def tokens(self) -> TokenStore: ...
+    @property
+    def users(self) -> UserStore: ...
+    @property
+    def organisation(self) -> OrganisationStore: ...
 
     def __enter__(self) -> Self: ...
 

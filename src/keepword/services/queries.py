@@ -77,9 +77,7 @@ def list_cases(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Ca
         return uow.cases.list(where, page)
 
 
-def list_conversations(
-    uow: UnitOfWork, where: ListFilter, page: PageRequest
-) -> Page[Conversation]:
+def list_conversations(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[Conversation]:
     """Conversations, filtered by customer, case and when they started."""
     with uow:
         return uow.conversations.list(where, page)

@@ -1,1 +1,1 @@
-"""HTTP: the JSON API under /api/v1 and the server-rendered dashboard; both translate, neither decides."""
+"""HTTP: the JSON API under /api/v1 and the dashboard; both translate, neither decides."""

@@ -29,6 +29,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # With WAL, NORMAL keeps the database consistent; only the last commits may be lost on power loss.
+    # With WAL, NORMAL stays consistent; only the last commits may be lost on power loss.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -118,9 +118,7 @@ class TurnRow(Base):
     __table_args__ = (UniqueConstraint("conversation_id", "index", name="uq_turns_position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     index: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -31,8 +31,14 @@ from keepword.domain.events import TrustEvent
 from keepword.domain.organisation import Organisation, parse_business_day_end
 from keepword.services.ports import PAGE_SIZE_MAX, ListFilter, Page, PageRequest
 
-E = TypeVar("E")
-R = TypeVar("R", bound=Base)
+
+class _Identified(Protocol):
+    external_id: str
+
+
+E = TypeVar("E", bound=_Identified)
+T = TypeVar("T")
+AnySelect = Select[*tuple[Any, ...]]
 
 
 class RowIds:
@@ -45,9 +51,7 @@ class RowIds:
     def find(self, model: type[Any], external_id: str) -> int | None:
         key = (model, external_id)
         if key not in self._known:
-            row_id = self._session.scalar(
-                select(model.id).where(model.external_id == external_id)
-            )
+            row_id = self._session.scalar(select(model.id).where(model.external_id == external_id))
             if row_id is None:
                 return None
             self._known[key] = row_id
@@ -72,7 +76,7 @@ def _decode_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-def _page(rows: Sequence[tuple[int, E]], limit: int) -> Page[E]:
+def _page(rows: Sequence[tuple[int, T]], limit: int) -> Page[T]:
     has_more = len(rows) > limit
     kept = rows[:limit]
     next_cursor = str(kept[-1][0]) if has_more and kept else None
@@ -85,16 +89,17 @@ def _limit(page: PageRequest) -> int:
     return page.limit
 
 
-class _ExternalIdRepository(Generic[E, R]):
+class _ExternalIdRepository(Generic[E]):
     """Shared shape of repositories keyed by `external_id`; subclasses map rows both ways."""
 
-    model: type[R]
+    # Any: every model here has `id` and `external_id`, which the Base type cannot say.
+    model: Any
 
     def __init__(self, session: Session, ids: RowIds) -> None:
         self.session = session
         self.ids = ids
 
-    def _select(self) -> Select[Any]:
+    def _select(self) -> AnySelect:
         return select(self.model)
 
     def _to_domain(self, row: Any) -> E:
@@ -103,24 +108,22 @@ class _ExternalIdRepository(Generic[E, R]):
     def _fill(self, row: Any, entity: E) -> None:
         raise NotImplementedError
 
-    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+    def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         return query
 
     def get(self, external_id: str) -> E | None:
         row = self.session.execute(
-            self._select().where(self.model.external_id == external_id)  # type: ignore[attr-defined]
+            self._select().where(self.model.external_id == external_id)
         ).first()
         return None if row is None else self._to_domain(row)
 
     def save(self, entity: E) -> None:
-        external_id: str = entity.external_id  # type: ignore[attr-defined]
-        row = self.session.scalar(
-            select(self.model).where(self.model.external_id == external_id)  # type: ignore[attr-defined]
-        )
+        external_id: str = entity.external_id
+        row = self.session.scalar(select(self.model).where(self.model.external_id == external_id))
         is_new = row is None
         if row is None:
             row = self.model()
-            row.external_id = external_id  # type: ignore[attr-defined]
+            row.external_id = external_id
         # Fill before adding: a lookup while filling would flush a half-filled row.
         self._fill(row, entity)
         if is_new:
@@ -129,14 +132,14 @@ class _ExternalIdRepository(Generic[E, R]):
 
     def list(self, where: ListFilter, page: PageRequest) -> Page[E]:
         limit = _limit(page)
-        row_id = self.model.id  # type: ignore[attr-defined]
+        row_id = self.model.id
         query = self._where(self._select(), where)
         query = query.where(row_id > _decode_cursor(page.cursor)).order_by(row_id).limit(limit + 1)
         rows = self.session.execute(query).all()
         return _page([(row[0].id, self._to_domain(row)) for row in rows], limit)
 
 
-class CustomerRepository(_ExternalIdRepository[Customer, CustomerRow]):
+class CustomerRepository(_ExternalIdRepository[Customer]):
     model = CustomerRow
 
     def _to_domain(self, row: Any) -> Customer:
@@ -145,10 +148,11 @@ class CustomerRepository(_ExternalIdRepository[Customer, CustomerRow]):
 
     def _fill(self, row: CustomerRow, c: Customer) -> None:
         row.name, row.country, row.timezone = c.name, c.country, c.timezone
-        assert c.created_at is not None and c.updated_at is not None
+        assert c.created_at is not None
+        assert c.updated_at is not None
         row.created_at, row.updated_at = c.created_at, c.updated_at
 
-    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+    def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         if where.search:
             pattern = f"%{where.search.lower()}%"
             query = query.where(
@@ -160,10 +164,10 @@ class CustomerRepository(_ExternalIdRepository[Customer, CustomerRow]):
         return query
 
 
-class AccountRepository(_ExternalIdRepository[Account, AccountRow]):
+class AccountRepository(_ExternalIdRepository[Account]):
     model = AccountRow
 
-    def _select(self) -> Select[Any]:
+    def _select(self) -> AnySelect:
         return select(AccountRow, CustomerRow.external_id).join(
             CustomerRow, AccountRow.customer_id == CustomerRow.id
         )
@@ -185,10 +189,11 @@ class AccountRepository(_ExternalIdRepository[Account, AccountRow]):
         row.customer_id = self.ids.require(CustomerRow, a.customer_id)
         row.kind, row.status = a.kind, a.status.value
         row.balance_minor, row.currency = a.balance_minor, a.currency
-        assert a.created_at is not None and a.updated_at is not None
+        assert a.created_at is not None
+        assert a.updated_at is not None
         row.created_at, row.updated_at = a.created_at, a.updated_at
 
-    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+    def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         if where.customer_id:
             query = query.where(CustomerRow.external_id == where.customer_id)
         if where.status:
@@ -196,7 +201,7 @@ class AccountRepository(_ExternalIdRepository[Account, AccountRow]):
         return query
 
 
-class AgentRepository(_ExternalIdRepository[Agent, AgentRow]):
+class AgentRepository(_ExternalIdRepository[Agent]):
     model = AgentRow
 
     def _to_domain(self, row: Any) -> Agent:
@@ -205,10 +210,11 @@ class AgentRepository(_ExternalIdRepository[Agent, AgentRow]):
 
     def _fill(self, row: AgentRow, a: Agent) -> None:
         row.name, row.team, row.active = a.name, a.team, a.active
-        assert a.created_at is not None and a.updated_at is not None
+        assert a.created_at is not None
+        assert a.updated_at is not None
         row.created_at, row.updated_at = a.created_at, a.updated_at
 
-    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+    def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         if where.team:
             query = query.where(AgentRow.team == where.team)
         if where.search:
@@ -223,12 +229,14 @@ _CaseAccount = aliased(AccountRow)
 _CaseOwner = aliased(AgentRow)
 
 
-class CaseRepository(_ExternalIdRepository[Case, CaseRow]):
+class CaseRepository(_ExternalIdRepository[Case]):
     model = CaseRow
 
-    def _select(self) -> Select[Any]:
+    def _select(self) -> AnySelect:
         return (
-            select(CaseRow, CustomerRow.external_id, _CaseAccount.external_id, _CaseOwner.external_id)
+            select(
+                CaseRow, CustomerRow.external_id, _CaseAccount.external_id, _CaseOwner.external_id
+            )
             .join(CustomerRow, CaseRow.customer_id == CustomerRow.id)
             .outerjoin(_CaseAccount, CaseRow.account_id == _CaseAccount.id)
             .outerjoin(_CaseOwner, CaseRow.owner_agent_id == _CaseOwner.id)
@@ -258,10 +266,11 @@ class CaseRepository(_ExternalIdRepository[Case, CaseRow]):
         row.team, row.subject = c.team, c.subject
         row.status, row.root_cause = c.status.value, c.root_cause.value
         row.opened_at, row.closed_at = c.opened_at, c.closed_at
-        assert c.created_at is not None and c.updated_at is not None
+        assert c.created_at is not None
+        assert c.updated_at is not None
         row.created_at, row.updated_at = c.created_at, c.updated_at
 
-    def _where(self, query: Select[Any], where: ListFilter) -> Select[Any]:
+    def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         if where.customer_id:
             query = query.where(CustomerRow.external_id == where.customer_id)
         if where.account_id:
@@ -281,19 +290,21 @@ _ConversationCustomer = aliased(CustomerRow)
 _ConversationCase = aliased(CaseRow)
 
 
-class ConversationRepository(_ExternalIdRepository[Conversation, ConversationRow]):
+class ConversationRepository(_ExternalIdRepository[Conversation]):
     """Conversations with their turns; saving replaces the turns wholesale."""
 
     model = ConversationRow
 
-    def _select(self) -> Select[Any]:
+    def _select(self) -> AnySelect:
         return (
             select(
                 ConversationRow,
                 _ConversationCustomer.external_id,
                 _ConversationCase.external_id,
             )
-            .outerjoin(_ConversationCustomer, ConversationRow.customer_id == _ConversationCustomer.id)
+            .outerjoin(
+                _ConversationCustomer, ConversationRow.customer_id == _ConversationCustomer.id
+            )
             .outerjoin(_ConversationCase, ConversationRow.case_id == _ConversationCase.id)
         )
 
@@ -346,7 +357,8 @@ class ConversationRepository(_ExternalIdRepository[Conversation, ConversationRow
         row.customer_id, row.case_id = customer_id, case_id
         row.started_at = entity.started_at
         row.extra = entity.extra
-        assert entity.created_at is not None and entity.updated_at is not None
+        assert entity.created_at is not None
+        assert entity.updated_at is not None
         row.created_at, row.updated_at = entity.created_at, entity.updated_at
         self.session.flush()
         self.session.execute(
@@ -478,7 +490,9 @@ class TokenRepository:
         self.session.flush()
 
     def all(self) -> Sequence[ApiToken]:
-        return [_token(r) for r in self.session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))]
+        return [
+            _token(r) for r in self.session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))
+        ]
 
 
 def _user(row: UserRow) -> User:

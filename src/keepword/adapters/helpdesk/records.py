@@ -161,13 +161,15 @@ class ConversationRecord(BaseModel):
             extra=dict(self.model_extra or {}),
         )
         # Check the customer's details now, so a bad one refuses this line and no other.
-        probe = Customer(customer.id or "anonymous", country=customer.country,
-                         timezone=customer.timezone)
+        probe = Customer(
+            customer.id or "anonymous", country=customer.country, timezone=customer.timezone
+        )
         return IncomingConversation(conversation, probe.country, probe.timezone)
 
 
-def conversation_to_record(conversation: Conversation, country: str | None = None,
-                           timezone: str | None = None) -> dict[str, Any]:
+def conversation_to_record(
+    conversation: Conversation, country: str | None = None, timezone: str | None = None
+) -> dict[str, Any]:
     """A stored conversation as a line of the conversation format."""
     record: dict[str, Any] = dict(conversation.extra)
     record.update(
@@ -225,7 +227,7 @@ def parse_conversation(data: Any) -> IncomingConversation:
 
 
 def parse_conversation_lines(lines: Iterable[str]) -> Iterator[ParsedLine]:
-    """Each non-blank line of a JSON Lines text, numbered from 1, parsed or refused with a reason."""
+    """Each non-blank line of JSON Lines, numbered from 1, parsed or refused with a reason."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -238,6 +240,11 @@ def parse_conversation_lines(lines: Iterable[str]) -> Iterator[ParsedLine]:
             yield number, parse_conversation(data)
         except DomainError as error:
             conversation_id = data.get("id") if isinstance(data, dict) else None
-            yield number, RejectedLine(
-                number, str(error), conversation_id if isinstance(conversation_id, str) else None
+            yield (
+                number,
+                RejectedLine(
+                    number,
+                    str(error),
+                    conversation_id if isinstance(conversation_id, str) else None,
+                ),
             )

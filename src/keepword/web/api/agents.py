@@ -19,7 +19,9 @@ router = APIRouter(tags=["agents"])
 
 
 @router.put("/agents/{agent_id}", response_model=AgentOut, status_code=201)
-def put_agent(agent_id: str, body: AgentRecord, uow: UowDep, _: Writer, response: Response) -> AgentOut:
+def put_agent(
+    agent_id: str, body: AgentRecord, uow: UowDep, _: Writer, response: Response
+) -> AgentOut:
     """Create the agent, or update the one with this id."""
     stored = upsert_agent(uow, body.to_domain(id_from_path(agent_id, body.id)), clock.now())
     set_upsert_status(response, stored.created)
@@ -42,5 +44,7 @@ def list_agents(
     cursor: Cursor = None,
 ) -> PageOut[AgentOut]:
     """Agents, oldest first."""
-    page = queries.list_agents(uow, ListFilter(team=team, search=search), page_request(limit, cursor))
+    page = queries.list_agents(
+        uow, ListFilter(team=team, search=search), page_request(limit, cursor)
+    )
     return PageOut(items=[AgentOut.of(a) for a in page.items], next_cursor=page.next_cursor)

@@ -42,7 +42,9 @@ def get_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiToken:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated("send 'Authorization: Bearer <token>'; `keepword token create` makes one")
+        raise Unauthenticated(
+            "send 'Authorization: Bearer <token>'; `keepword token create` makes one"
+        )
     token = authenticate_token(kw.uow(), credentials.credentials, clock.now())
     if token is None:
         raise Unauthenticated("the bearer token is unknown or revoked")

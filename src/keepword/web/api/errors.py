@@ -1,7 +1,7 @@
 """One place where errors become HTTP responses, all with the same JSON shape.
 
-    {"error": "<code>", "message": "<what was wrong and what to do>",
-     "problems": [{"field": "turns.0.at", "reason": "..."}]}
+{"error": "<code>", "message": "<what was wrong and what to do>",
+ "problems": [{"field": "turns.0.at", "reason": "..."}]}
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from keepword.services.conversations import BatchRefused
 from keepword.web.api.deps import Unauthenticated
 
 
-def error_body(code: str, message: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, problems: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"error": code, "message": message}
     if problems:
         body["problems"] = problems
@@ -48,7 +50,9 @@ def _domain_error(_: Request, error: Exception) -> JSONResponse:
     cause = error.error if isinstance(error, BatchRefused) else error
     if isinstance(cause, InvalidValue):
         status, code = 422, "invalid_input"
-        field = f"line {error.line}: {cause.field}" if isinstance(error, BatchRefused) else cause.field
+        field = (
+            f"line {error.line}: {cause.field}" if isinstance(error, BatchRefused) else cause.field
+        )
         problems = [{"field": field, "reason": cause.reason}]
         return JSONResponse(error_body(code, str(error), problems), status_code=status)
     if isinstance(cause, NotFound):

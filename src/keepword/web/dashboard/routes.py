@@ -78,7 +78,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     return _page(request, "login.html", {"next": _safe_next(next), "error": None})
 
 
@@ -88,11 +88,15 @@ def login(
     kw: KeepwordDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/customers",  # noqa: A002
+    next: Annotated[str, Form()] = "/customers",
 ) -> Response:
     user = log_in(kw.uow(), kw.hasher, username.strip(), password)
     if user is None:
-        context = {"next": _safe_next(next), "error": "Wrong username or password.", "username": username}
+        context = {
+            "next": _safe_next(next),
+            "error": "Wrong username or password.",
+            "username": username,
+        }
         return _page(request, "login.html", context, status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     signer = _signer(request)
@@ -121,7 +125,11 @@ def home(_: UserDep) -> Response:
 
 @router.get("/customers")
 def customers(
-    request: Request, kw: KeepwordDep, user: UserDep, q: str | None = None, cursor: str | None = None
+    request: Request,
+    kw: KeepwordDep,
+    user: UserDep,
+    q: str | None = None,
+    cursor: str | None = None,
 ) -> HTMLResponse:
     search = q.strip() if q else None
     page = queries.list_customers(

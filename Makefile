@@ -1,0 +1,58 @@
+# Keepword: `make run` serves the demo, `make test` checks everything. Both start from nothing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+KEEPWORD_DATA_DIR ?= var
+export KEEPWORD_DATA_DIR
+
+.PHONY: run install install-dev test lint typecheck layers test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamps re-run pip only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/keepword db upgrade
+	$(BIN)/keepword demo --if-empty
+	@echo
+	@echo "  Keepword: http://$${KEEPWORD_HOST:-127.0.0.1}:$${KEEPWORD_PORT:-8000}/"
+	@echo "  Demo login: user 'demo', password 'keepword-demo'"
+	@echo
+	$(BIN)/keepword serve
+
+lint: install-dev
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+layers: install-dev
+	$(BIN)/lint-imports
+
+test-sqlite: install-dev
+	$(BIN)/python -m pytest -q
+
+test-postgres: install-dev
+	$(BIN)/python scripts/test_on_postgres.py -- -q
+
+test: lint typecheck layers test-sqlite test-postgres
+
+bench: install-dev
+	@echo "No benchmarks yet: they arrive with the audit and the trust index."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
