@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from keepword.adapters.db.engine import make_engine
-from keepword.adapters.db.migrate import is_up_to_date
 from keepword.adapters.db.unit_of_work import SqlUnitOfWork, session_factory
 from keepword.adapters.passwords import Argon2Hasher
 from keepword.services.ports import PasswordHasher, UnitOfWork
@@ -31,6 +30,8 @@ class Keepword:
 
     def schema_is_current(self) -> bool:
         """True when `keepword db upgrade` has nothing left to do."""
+        from keepword.adapters.db.migrate import is_up_to_date  # Alembic is slow to import
+
         return is_up_to_date(self.engine)
 
     def close(self) -> None:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from keepword.adapters.db import migrate
 from keepword.cli.common import keepword, out
 
 app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
@@ -17,6 +16,8 @@ def upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision; default the newest.")] = "head",
 ) -> None:
     """Bring the database to the newest schema (creates it on first run). Safe to repeat."""
+    from keepword.adapters.db import migrate  # Alembic is slow to import; only db commands need it
+
     with keepword(need_schema=False) as kw:
         before = migrate.current_revision(kw.engine)
         migrate.upgrade(kw.engine, revision)
@@ -31,6 +32,8 @@ def upgrade(
 @app.command()
 def current() -> None:
     """Show the database's schema revision and the newest this version knows."""
+    from keepword.adapters.db import migrate
+
     with keepword(need_schema=False) as kw:
         out.print(f"database: {migrate.current_revision(kw.engine) or 'empty'}")
         out.print(f"newest:   {migrate.head_revision()}")
@@ -41,5 +44,7 @@ def revision(
     message: Annotated[str, typer.Option("--message", "-m", help="What the migration changes.")],
 ) -> None:
     """(Developers) write a migration from the difference between the models and the database."""
+    from keepword.adapters.db import migrate
+
     with keepword(need_schema=True) as kw:
         migrate.make_revision(kw.engine, message)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from keepword.cli.common import keepword, load_settings, out
-from keepword.web.app import create_app
 
 
 def serve(
@@ -21,5 +19,10 @@ def serve(
         pass  # refuse to start on an old schema, with the fix in the message
     host = host or settings.host
     port = port or settings.port
+    # Imported here so that other commands start without loading the web stack.
+    import uvicorn
+
+    from keepword.web.app import create_app
+
     out.print(f"Keepword is serving on [bold]http://{host}:{port}[/]  (API docs: /api/v1/docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
