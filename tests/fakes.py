@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -25,6 +26,10 @@ class FakeRepository(Generic[T]):
     def get(self, external_id: str) -> T | None:
         found = self.pending.get(external_id, self.committed.get(external_id))
         return copy.deepcopy(found)
+
+    def created_at_of(self, external_id: str) -> datetime | None:
+        found = self.get(external_id)
+        return None if found is None else found.created_at  # type: ignore[attr-defined]
 
     def save(self, entity: T) -> None:
         self.pending[entity.external_id] = copy.deepcopy(entity)  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from datetime import datetime
 from keepword.domain.cases import Case
 from keepword.domain.errors import Conflict
 from keepword.services.ports import UnitOfWork
-from keepword.services.results import Upserted
+from keepword.services.upserts import Upserted, save_stamped
 
 
 def check_case_references(uow: UnitOfWork, case: Case) -> None:
@@ -41,9 +41,6 @@ def upsert_case(uow: UnitOfWork, case: Case, now: datetime) -> Upserted[Case]:
     """Create or update a case; its customer, account and owner must exist already."""
     with uow:
         check_case_references(uow, case)
-        existing = uow.cases.get(case.external_id)
-        case.created_at = existing.created_at if existing else now
-        case.updated_at = now
-        uow.cases.save(case)
+        created = save_stamped(uow.cases, case, now)
         uow.commit()
-    return Upserted(case, created=existing is None)
+    return Upserted(case, created)

@@ -12,7 +12,7 @@ from keepword.domain.conversations import Conversation
 from keepword.domain.customers import Customer
 from keepword.domain.errors import Conflict, DomainError
 from keepword.services.ports import UnitOfWork, UnitOfWorkFactory
-from keepword.services.results import Upserted
+from keepword.services.upserts import Upserted, save_stamped
 
 
 @dataclass
@@ -72,11 +72,7 @@ def _store(uow: UnitOfWork, incoming: IncomingConversation, now: datetime) -> bo
         case_to_open.created_at = case_to_open.updated_at = now
         uow.cases.save(case_to_open)
 
-    existing = uow.conversations.get(conversation.external_id)
-    conversation.created_at = existing.created_at if existing else now
-    conversation.updated_at = now
-    uow.conversations.save(conversation)
-    return existing is None
+    return save_stamped(uow.conversations, conversation, now)
 
 
 def _remember_customer(

@@ -7,18 +7,15 @@ from datetime import datetime
 from keepword.domain.customers import Account, Customer
 from keepword.domain.errors import Conflict
 from keepword.services.ports import UnitOfWork
-from keepword.services.results import Upserted
+from keepword.services.upserts import Upserted, save_stamped
 
 
 def upsert_customer(uow: UnitOfWork, customer: Customer, now: datetime) -> Upserted[Customer]:
     """Create the customer, or update the one with the same id; returns which happened."""
     with uow:
-        existing = uow.customers.get(customer.external_id)
-        customer.created_at = existing.created_at if existing else now
-        customer.updated_at = now
-        uow.customers.save(customer)
+        created = save_stamped(uow.customers, customer, now)
         uow.commit()
-    return Upserted(customer, created=existing is None)
+    return Upserted(customer, created)
 
 
 def upsert_account(uow: UnitOfWork, account: Account, now: datetime) -> Upserted[Account]:
@@ -29,9 +26,6 @@ def upsert_account(uow: UnitOfWork, account: Account, now: datetime) -> Upserted
                 f"customer '{account.customer_id}' does not exist; create the customer first",
                 field="customer_id",
             )
-        existing = uow.accounts.get(account.external_id)
-        account.created_at = existing.created_at if existing else now
-        account.updated_at = now
-        uow.accounts.save(account)
+        created = save_stamped(uow.accounts, account, now)
         uow.commit()
-    return Upserted(account, created=existing is None)
+    return Upserted(account, created)

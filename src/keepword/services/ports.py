@@ -63,6 +63,9 @@ class Repository(Protocol[T]):
     def get(self, external_id: str) -> T | None:
         """The entity with this id, or None."""
 
+    def created_at_of(self, external_id: str) -> datetime | None:
+        """When the entity with this id was first stored, or None if it is not stored."""
+
     def save(self, entity: T) -> None:
         """Insert the entity, or update the stored one with the same id."""
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, delete, insert, or_, select
@@ -94,10 +96,12 @@ class _ExternalIdRepository(Generic[E]):
 
     # Any: every model here has `id` and `external_id`, which the Base type cannot say.
     model: Any
+    cacheable = True
 
     def __init__(self, session: Session, ids: RowIds) -> None:
         self.session = session
         self.ids = ids
+        self._cache: dict[str, E] = {}
 
     def _select(self) -> AnySelect:
         return select(self.model)
@@ -112,10 +116,29 @@ class _ExternalIdRepository(Generic[E]):
         return query
 
     def get(self, external_id: str) -> E | None:
+        if external_id in self._cache:
+            return copy.copy(self._cache[external_id])
         row = self.session.execute(
             self._select().where(self.model.external_id == external_id)
         ).first()
-        return None if row is None else self._to_domain(row)
+        if row is None:
+            return None
+        entity = self._to_domain(row)
+        self._remember(entity)
+        return entity
+
+    def _remember(self, entity: E) -> None:
+        # An import asks for the same customers and agents again and again; within one
+        # transaction the answer cannot change behind our back, so it is kept.
+        if self.cacheable:
+            self._cache[entity.external_id] = copy.copy(entity)
+
+    def created_at_of(self, external_id: str) -> datetime | None:
+        if external_id in self._cache:
+            return getattr(self._cache[external_id], "created_at", None)
+        return self.session.scalar(
+            select(self.model.created_at).where(self.model.external_id == external_id)
+        )
 
     def save(self, entity: E) -> None:
         external_id: str = entity.external_id
@@ -129,6 +152,7 @@ class _ExternalIdRepository(Generic[E]):
         if is_new:
             self.session.add(row)
         self.session.flush()
+        self._remember(entity)
 
     def list(self, where: ListFilter, page: PageRequest) -> Page[E]:
         limit = _limit(page)
@@ -294,6 +318,7 @@ class ConversationRepository(_ExternalIdRepository[Conversation]):
     """Conversations with their turns; saving replaces the turns wholesale."""
 
     model = ConversationRow
+    cacheable = False  # large, and read once per use case
 
     def _select(self) -> AnySelect:
         return (
