@@ -89,6 +89,17 @@ def list_trust_events(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> 
         return uow.trust_events.list(where, page)
 
 
+def agent_names(uow: UnitOfWork, agent_ids: list[str]) -> dict[str, str]:
+    """The display name of each known agent among `agent_ids` (agents without a name left out)."""
+    names = {}
+    with uow:
+        for agent_id in dict.fromkeys(agent_ids):
+            agent = uow.agents.get(agent_id)
+            if agent is not None and agent.name:
+                names[agent_id] = agent.name
+    return names
+
+
 def get_organisation(uow: UnitOfWork) -> Organisation:
     """The organisation's settings."""
     with uow:

@@ -152,12 +152,14 @@ def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep)
     mine = ListFilter(customer_id=customer_id)
     everything = PageRequest(RELATED_MAX)
     organisation = queries.get_organisation(uow)
+    cases = queries.list_cases(uow, mine, everything).items
     context = {
         "user": user,
         "customer": found,
         "timezone": found.timezone or organisation.timezone,
         "accounts": queries.list_accounts(uow, mine, everything).items,
-        "cases": queries.list_cases(uow, mine, everything).items,
+        "cases": cases,
+        "agents": queries.agent_names(uow, [c.owner_agent_id for c in cases if c.owner_agent_id]),
         "conversations": sorted(
             queries.list_conversations(uow, mine, everything).items,
             key=lambda c: c.started_at,
@@ -178,7 +180,13 @@ def conversation(
         return _not_found(request, user, error)
     customer = queries.get_customer(uow, found.customer_id) if found.customer_id else None
     timezone = (customer.timezone if customer else None) or queries.get_organisation(uow).timezone
-    context = {"user": user, "conversation": found, "customer": customer, "timezone": timezone}
+    context = {
+        "user": user,
+        "conversation": found,
+        "customer": customer,
+        "timezone": timezone,
+        "agents": queries.agent_names(uow, found.agent_ids),
+    }
     return _page(request, "conversation.html", context)
 
 
