@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,10 +48,6 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
-    timezone: str = Field(
-        default="UTC",
-        description="Organisation time zone used when neither turn nor customer names one.",
-    )
     log_level: str = "info"
 
     @field_validator("secret_key")
@@ -66,17 +61,6 @@ class Settings(BaseSettings):
                 f"KEEPWORD_SECRET_KEY must be a random string of at least {_MIN_SECRET_LENGTH} "
                 "characters (try: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"'{value}' is not an IANA time zone name, e.g. Europe/Rome"
-            ) from error
         return value
 
     @field_validator("log_level")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from keepword import __version__
-from keepword.cli import db, imports, tokens, users
+from keepword.cli import db, imports, organisation, tokens, users
 from keepword.cli.demo import demo
 from keepword.cli.serve import serve
 
@@ -20,6 +20,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(tokens.app, name="token")
 app.add_typer(users.app, name="user")
+app.add_typer(organisation.app, name="org")
 app.command()(serve)
 app.command()(demo)
 

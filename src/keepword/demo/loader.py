@@ -14,10 +14,10 @@ from keepword.adapters.helpdesk.records import (
     AgentRecord,
     CaseRecord,
     CustomerRecord,
+    OrganisationRecord,
     parse_conversation_lines,
 )
 from keepword.domain.access import Role
-from keepword.domain.organisation import Organisation, parse_business_day_end
 from keepword.services import queries
 from keepword.services.access import create_user, list_users
 from keepword.services.agents import upsert_agent
@@ -74,16 +74,8 @@ def load_demo(
 
     Loading twice updates and never duplicates, since every record has its id.
     """
-    org = json.loads(_text("organisation.json"))
-    configure_organisation(
-        uow_factory(),
-        Organisation(
-            org["name"],
-            org["timezone"],
-            org.get("country"),
-            parse_business_day_end(org["business_day_end"]),
-        ),
-    )
+    organisation = OrganisationRecord.model_validate_json(_text("organisation.json"))
+    configure_organisation(uow_factory(), organisation.to_domain())
     counts = {"agents": 0, "customers": 0, "accounts": 0, "cases": 0}
     for data in _records("agents.jsonl"):
         record = AgentRecord.model_validate(data)

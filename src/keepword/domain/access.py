@@ -21,6 +21,7 @@ class Permission(StrEnum):
     READ = "read"  # customers, cases, conversations, findings
     WRITE = "write"  # create and update data
     MANAGE_ACCESS = "manage_access"  # tokens and users
+    CONFIGURE = "configure"  # the organisation's settings
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

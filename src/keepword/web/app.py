@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from keepword import __version__
 from keepword.bootstrap import Keepword, bootstrap
 from keepword.settings import Settings
-from keepword.web.api import agents, cases, conversations, customers, health, tokens, trust_events
+from keepword.web.api import (
+    agents,
+    cases,
+    conversations,
+    customers,
+    health,
+    organisation,
+    tokens,
+    trust_events,
+)
 from keepword.web.api.errors import install_error_handlers
 from keepword.web.dashboard.routes import mount_dashboard
 
@@ -40,7 +49,7 @@ def create_app(settings: Settings, keepword: Keepword | None = None) -> FastAPI:
     app.state.keepword = kw
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (customers, agents, cases, conversations, trust_events, tokens):
+    for module in (customers, agents, cases, conversations, trust_events, organisation, tokens):
         app.include_router(module.router, prefix=API_PREFIX)
     mount_dashboard(app, settings.session_secret(), settings.session_max_age_seconds)
     return app

@@ -18,6 +18,7 @@ from keepword.domain.cases import Case, CaseStatus, RootCause
 from keepword.domain.conversations import Channel, Conversation, Speaker, Turn
 from keepword.domain.customers import Account, AccountStatus, Customer
 from keepword.domain.errors import DomainError, InvalidValue
+from keepword.domain.organisation import Organisation, parse_business_day_end
 from keepword.services.conversations import IncomingConversation, ParsedLine, RejectedLine
 
 Id = Annotated[str, Field(min_length=1, max_length=128, examples=["cust-77"])]
@@ -111,6 +112,29 @@ class CaseRecord(_Record):
             status=self.status,
             root_cause=self.root_cause,
             closed_at=self.closed_at,
+        )
+
+
+class OrganisationRecord(_Record):
+    """The organisation's defaults: used for customers who have no time zone or country."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["Northwind Telecom"])
+    timezone: str = Field(examples=["Europe/London"], description="IANA time zone name")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. GB")
+    business_day_end: str = Field(default="18:00", description="HH:MM, 24-hour clock")
+
+    def to_domain(self) -> Organisation:
+        return Organisation(
+            self.name, self.timezone, self.country, parse_business_day_end(self.business_day_end)
+        )
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationRecord:
+        return cls(
+            name=organisation.name,
+            timezone=organisation.timezone,
+            country=organisation.country,
+            business_day_end=organisation.business_day_end.strftime("%H:%M"),
         )
 
 

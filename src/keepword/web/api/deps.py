@@ -67,3 +67,4 @@ def require(permission: Permission) -> Callable[[ApiToken], ApiToken]:
 Reader = Annotated[ApiToken, Depends(require(Permission.READ))]
 Writer = Annotated[ApiToken, Depends(require(Permission.WRITE))]
 Admin = Annotated[ApiToken, Depends(require(Permission.MANAGE_ACCESS))]
+Configurer = Annotated[ApiToken, Depends(require(Permission.CONFIGURE))]
