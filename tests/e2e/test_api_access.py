@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -45,9 +44,7 @@ def _send(client: httpx.Client, method: str, path: str, body: Any = None) -> htt
 
 
 def _bearer(base_url: str, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
+    return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 @pytest.fixture
@@ -68,12 +65,16 @@ def clients(
 
 
 @pytest.fixture
-def seeded(admin: httpx.Client) -> Iterator[None]:
+def seeded(admin: httpx.Client) -> None:
     """A customer with an account, so that writes of accounts and cases can succeed."""
     assert admin.put(f"{API}/customers/cust-1", json=customer_record()).status_code == 201
     assert admin.put(f"{API}/accounts/acc-1", json=account_record()).status_code == 201
     assert admin.put(f"{API}/agents/a-7", json={"team": "support"}).status_code == 201
-    yield
+
+
+def _everything(client: httpx.Client) -> dict[str, Any]:
+    """Every list the API serves, as one value to compare before and after a refused write."""
+    return {path: client.get(path).json() for path in READ_PATHS}
 
 
 # --- no token, bad tokens, revoked tokens -------------------------------------------------
@@ -107,7 +108,6 @@ def test_write_without_token_is_refused_and_stores_nothing(
     "authorization",
     [
         "Bearer",
-        "Bearer ",
         "Basic dXNlcjpwYXNz",
         "Token kw_abc",
         "kw_abc",
@@ -177,9 +177,7 @@ def test_revoking_an_unknown_token_is_not_found(admin: httpx.Client) -> None:
 
 @pytest.mark.parametrize("role", ["admin", "integration", "lead", "agent"])
 @pytest.mark.parametrize("path", READ_PATHS)
-def test_every_role_can_read_lists(
-    clients: dict[str, httpx.Client], role: str, path: str
-) -> None:
+def test_every_role_can_read_lists(clients: dict[str, httpx.Client], role: str, path: str) -> None:
     response = clients[role].get(path)
 
     assert response.status_code == 200, response.text
@@ -196,6 +194,8 @@ def test_readers_may_not_write(
     path: str,
     body: Any,
 ) -> None:
+    before = _everything(clients["admin"])
+
     response = _send(clients[role], method, path, body)
 
     assert response.status_code == 403
@@ -203,8 +203,7 @@ def test_readers_may_not_write(
     assert payload["error"] == "forbidden"
     assert f"role '{role}'" in payload["message"]
     assert "write" in payload["message"]
-    assert clients["admin"].get(f"{API}/conversations").json()["items"] == []
-    assert clients["admin"].get(f"{API}/cases").json()["items"] == []
+    assert _everything(clients["admin"]) == before
 
 
 @pytest.mark.parametrize(
@@ -374,3 +373,37 @@ def test_unknown_api_route_answers_json_not_found(admin: httpx.Client) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+# --- the organisation's settings ------------------------------------------------------------
+
+ORGANISATION = {"name": "Northwind Telecom", "timezone": "Europe/Rome", "country": "IT"}
+
+
+@pytest.mark.parametrize("role", ["admin", "integration", "lead", "agent"])
+def test_every_role_can_read_the_organisation(clients: dict[str, httpx.Client], role: str) -> None:
+    response = clients[role].get(f"{API}/organisation")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {"name", "timezone", "country", "business_day_end"}
+
+
+@pytest.mark.parametrize("role", ["integration", "lead", "agent"])
+def test_only_admin_configures_the_organisation(
+    clients: dict[str, httpx.Client], role: str
+) -> None:
+    before = clients["admin"].get(f"{API}/organisation").json()
+
+    response = clients[role].put(f"{API}/organisation", json=ORGANISATION)
+
+    assert response.status_code == 403
+    assert "configure" in response.json()["message"]
+    assert clients["admin"].get(f"{API}/organisation").json() == before
+
+
+def test_admin_configures_the_organisation(admin: httpx.Client) -> None:
+    response = admin.put(f"{API}/organisation", json=ORGANISATION)
+
+    assert response.status_code == 200, response.text
+    stored = admin.get(f"{API}/organisation").json()
+    assert stored == {**ORGANISATION, "business_day_end": "18:00"}

@@ -8,14 +8,21 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from keepword.bootstrap import Keepword, bootstrap
 from keepword.domain.errors import DomainError
 from keepword.settings import Settings
 
-out = Console()
-err = Console(stderr=True)
+# No markup: ids, names and reasons come from users and files, and "[/]" in one must print as is.
+out = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False)
+
+
+def report_error(message: str, label: str = "error") -> None:
+    """Print `label: message` on stderr, the label in red and the message exactly as given."""
+    err.print(Text.assemble((f"{label}: ", "bold red"), message))
 
 
 def load_settings() -> Settings:
@@ -25,7 +32,7 @@ def load_settings() -> Settings:
     except ValidationError as error:
         for item in error.errors(include_url=False):
             name = "KEEPWORD_" + "_".join(str(p) for p in item["loc"]).upper()
-            err.print(f"[red]error:[/] {name}: {item['msg']}")
+            report_error(f"{name}: {item['msg']}")
         raise typer.Exit(2) from error
 
 
@@ -35,17 +42,15 @@ def keepword(*, need_schema: bool = True) -> Iterator[Keepword]:
     kw = bootstrap(load_settings())
     try:
         if need_schema and not kw.schema_is_current():
-            err.print(
-                "[red]error:[/] the database schema is not current; run `keepword db upgrade` first"
-            )
+            report_error("the database schema is not current; run `keepword db upgrade` first")
             raise typer.Exit(2)
         yield kw
     except DomainError as error:
-        err.print(f"[red]error:[/] {error}")
+        report_error(str(error))
         raise typer.Exit(1) from error
     except OperationalError as error:
         url = kw.engine.url.render_as_string(hide_password=True)
-        err.print(f"[red]error:[/] cannot use the database at {url}: {error.orig}")
+        report_error(f"cannot use the database at {url}: {error.orig}")
         err.print("Check KEEPWORD_DATABASE_URL and that the server is running.")
         raise typer.Exit(2) from error
     finally:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from keepword import clock
-from keepword.cli.common import keepword, out
+from keepword.cli.common import keepword, out, report_error
 from keepword.demo.loader import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
@@ -43,9 +43,7 @@ def demo(
         )
         if convs.rejected:
             for rejected in convs.rejected:
-                out.print(f"[red]demo line {rejected.line}:[/] {rejected.reason}")
+                report_error(rejected.reason, label=f"demo line {rejected.line}")
             raise typer.Exit(1)
         verb = "created" if report.user_created else "exists"
-        out.print(
-            f"Demo login ({verb}): user [bold]{DEMO_USERNAME}[/], password [bold]{DEMO_PASSWORD}[/]"
-        )
+        out.print(f"Demo login ({verb}): user {DEMO_USERNAME}, password {DEMO_PASSWORD}")

@@ -10,8 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from keepword import clock
-from keepword.adapters.helpdesk.records import parse_conversation_lines
-from keepword.cli.common import err, keepword, out
+from keepword.adapters.helpdesk.records import parse_conversation_lines, split_lines
+from keepword.cli.common import err, keepword, out, report_error
 from keepword.services.conversations import import_conversations
 
 app = typer.Typer(help="Import data from files.", no_args_is_help=True)
@@ -19,17 +19,17 @@ app = typer.Typer(help="Import data from files.", no_args_is_help=True)
 
 def _read_lines(path: Path) -> list[str]:
     if str(path) == "-":
-        return sys.stdin.read().splitlines()
+        return split_lines(sys.stdin.read())
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return split_lines(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        err.print(f"[red]error:[/] {path}: no such file")
+        report_error(f"{path}: no such file")
         raise typer.Exit(2) from error
     except UnicodeDecodeError as error:
-        err.print(f"[red]error:[/] {path}: not UTF-8 text (byte {error.start})")
+        report_error(f"{path}: not UTF-8 text (byte {error.start})")
         raise typer.Exit(2) from error
     except OSError as error:
-        err.print(f"[red]error:[/] {path}: {error.strerror}")
+        report_error(f"{path}: {error.strerror}")
         raise typer.Exit(2) from error
 
 
@@ -67,7 +67,7 @@ def conversations(
             )
     for rejected in report.rejected:
         which = f" ({rejected.conversation_id})" if rejected.conversation_id else ""
-        err.print(f"[red]line {rejected.line}{which}:[/] {rejected.reason}")
+        report_error(rejected.reason, label=f"line {rejected.line}{which}")
     out.print(
         f"{report.created} created, {report.updated} updated, {len(report.rejected)} rejected."
     )

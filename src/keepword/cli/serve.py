@@ -24,5 +24,5 @@ def serve(
 
     from keepword.web.app import create_app
 
-    out.print(f"Keepword is serving on [bold]http://{host}:{port}[/]  (API docs: /api/v1/docs)")
+    out.print(f"Keepword is serving on http://{host}:{port}  (API docs: /api/v1/docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)

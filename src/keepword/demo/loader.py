@@ -16,6 +16,7 @@ from keepword.adapters.helpdesk.records import (
     CustomerRecord,
     OrganisationRecord,
     parse_conversation_lines,
+    split_lines,
 )
 from keepword.domain.access import Role
 from keepword.services import queries
@@ -48,7 +49,7 @@ def _text(name: str) -> str:
 
 
 def _records(name: str) -> Iterator[dict[str, Any]]:
-    for line in _text(name).splitlines():
+    for line in split_lines(_text(name)):
         if line.strip():
             yield json.loads(line)
 
@@ -61,7 +62,7 @@ def is_empty(uow_factory: UnitOfWorkFactory) -> bool:
 
 def conversation_count() -> int:
     """How many demo conversations there are, for a progress bar."""
-    return sum(1 for line in _text("conversations.jsonl").splitlines() if line.strip())
+    return sum(1 for line in split_lines(_text("conversations.jsonl")) if line.strip())
 
 
 def load_demo(
@@ -95,7 +96,7 @@ def load_demo(
         counts["cases"] += 1
     report = import_conversations(
         uow_factory,
-        parse_conversation_lines(_text("conversations.jsonl").splitlines()),
+        parse_conversation_lines(split_lines(_text("conversations.jsonl"))),
         now,
         on_line=on_line,
     )

@@ -40,7 +40,7 @@ def role_allows(role: Role, permission: Permission) -> bool:
 
 NAME_MAX = 64
 PASSWORD_MIN = 10
-_USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+_USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 
 
 def check_token_name(name: str) -> str:
@@ -52,7 +52,7 @@ def check_token_name(name: str) -> str:
 
 def check_username(username: str) -> str:
     """Return a username of letters, digits and . _ @ - (1-64 characters)."""
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         raise InvalidValue(
             "username", "use 1-64 letters, digits or the characters . _ @ - (no spaces)"
         )

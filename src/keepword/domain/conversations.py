@@ -9,7 +9,7 @@ from typing import Any
 
 from keepword.domain.agents import check_team
 from keepword.domain.errors import InvalidValue
-from keepword.domain.values import check_aware, check_external_id
+from keepword.domain.values import check_aware, check_external_id, check_text
 
 # A turn far longer than any chat or e-mail is almost surely a pasted log or an attack.
 TURN_TEXT_MAX = 100_000
@@ -40,6 +40,8 @@ class Turn:
     at: datetime
     agent_id: str | None = None
     team: str | None = None
+    # Fields of the source's turn that Keepword does not use, kept so nothing is lost.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,8 +68,7 @@ class Conversation:
             raise InvalidValue("turns", f"at most {TURNS_MAX} turns per conversation")
         for index, turn in enumerate(self.turns):
             check_aware(f"turns.{index}.at", turn.at)
-            if len(turn.text) > TURN_TEXT_MAX:
-                raise InvalidValue(f"turns.{index}.text", f"at most {TURN_TEXT_MAX} characters")
+            check_text(f"turns.{index}.text", turn.text, TURN_TEXT_MAX)
             if turn.agent_id is not None:
                 check_external_id(f"turns.{index}.agent_id", turn.agent_id)
             turn.team = check_team(f"turns.{index}.team", turn.team)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from keepword.domain.errors import InvalidValue
 from keepword.domain.values import check_country, check_external_id, check_timezone
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass
@@ -57,5 +57,5 @@ class Account:
             raise InvalidValue(
                 "kind", "give the kind of service in 1-40 characters, e.g. broadband"
             )
-        if not _CURRENCY.match(self.currency):
+        if not _CURRENCY.fullmatch(self.currency):
             raise InvalidValue("currency", f"'{self.currency}' is not an ISO 4217 code such as EUR")

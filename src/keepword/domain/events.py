@@ -10,7 +10,7 @@ from typing import Any
 from keepword.domain.errors import InvalidValue
 from keepword.domain.values import check_aware, check_external_id
 
-_KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,6 @@ class TrustEvent:
         check_external_id("customer_id", self.customer_id)
         check_aware("occurred_at", self.occurred_at)
         for name in ("kind", "source_type"):
-            if not _KIND.match(getattr(self, name)):
+            if not _KIND.fullmatch(getattr(self, name)):
                 raise InvalidValue(name, "use lower_snake_case of at most 64 characters")
         check_external_id("source_id", self.source_id)

@@ -9,7 +9,7 @@ from datetime import time
 from keepword.domain.errors import InvalidValue
 from keepword.domain.values import check_country, check_timezone
 
-_HOUR_MINUTE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HOUR_MINUTE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Organisation:
 
 def parse_business_day_end(value: str) -> time:
     """Read 'HH:MM' (24-hour clock) as the time a business day ends."""
-    match = _HOUR_MINUTE.match(value.strip())
+    match = _HOUR_MINUTE.fullmatch(value.strip())
     if not match:
         raise InvalidValue(
             "business_day_end", f"'{value}' is not a time of day as HH:MM, e.g. 18:00"

@@ -125,6 +125,7 @@ class TurnRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team: Mapped[str | None] = mapped_column(String(64))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TrustEventRow(Base):

@@ -70,6 +70,12 @@ class RowIds:
         return None if external_id is None else self.require(model, external_id)
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ in it taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _decode_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
@@ -178,11 +184,11 @@ class CustomerRepository(_ExternalIdRepository[Customer]):
 
     def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         if where.search:
-            pattern = f"%{where.search.lower()}%"
+            pattern = _contains(where.search)
             query = query.where(
                 or_(
-                    CustomerRow.external_id.ilike(pattern),
-                    CustomerRow.name.ilike(pattern),
+                    CustomerRow.external_id.ilike(pattern, escape="\\"),
+                    CustomerRow.name.ilike(pattern, escape="\\"),
                 )
             )
         return query
@@ -242,9 +248,12 @@ class AgentRepository(_ExternalIdRepository[Agent]):
         if where.team:
             query = query.where(AgentRow.team == where.team)
         if where.search:
-            pattern = f"%{where.search.lower()}%"
+            pattern = _contains(where.search)
             query = query.where(
-                or_(AgentRow.external_id.ilike(pattern), AgentRow.name.ilike(pattern))
+                or_(
+                    AgentRow.external_id.ilike(pattern, escape="\\"),
+                    AgentRow.name.ilike(pattern, escape="\\"),
+                )
             )
         return query
 
@@ -345,7 +354,14 @@ class ConversationRepository(_ExternalIdRepository[Conversation]):
         ).all()
         for turn, agent_external_id in rows:
             turns[turn.conversation_id].append(
-                Turn(Speaker(turn.speaker), turn.text, turn.at, agent_external_id, turn.team)
+                Turn(
+                    Speaker(turn.speaker),
+                    turn.text,
+                    turn.at,
+                    agent_external_id,
+                    turn.team,
+                    dict(turn.extra or {}),
+                )
             )
         return turns
 
@@ -397,6 +413,7 @@ class ConversationRepository(_ExternalIdRepository[Conversation]):
                     "at": turn.at,
                     "agent_id": agent_id,
                     "team": turn.team,
+                    "extra": turn.extra or None,
                 }
                 for index, (turn, agent_id) in enumerate(zip(entity.turns, agent_ids, strict=True))
             ],
@@ -414,10 +431,12 @@ class ConversationRepository(_ExternalIdRepository[Conversation]):
         if where.until:
             query = query.where(ConversationRow.started_at < where.until)
         rows = self.session.execute(query.order_by(ConversationRow.id).limit(limit + 1)).all()
-        turns = self._turns([row[0].id for row in rows[:limit]])
-        return _page(
-            [(row[0].id, self._build(row, turns.get(row[0].id, []))) for row in rows], limit
-        )
+        # The extra row only says whether another page exists; its turns are not loaded.
+        kept = rows[:limit]
+        turns = self._turns([row[0].id for row in kept])
+        conversations = [self._build(row, turns[row[0].id]) for row in kept]
+        next_cursor = str(kept[-1][0].id) if len(rows) > limit else None
+        return Page(conversations, next_cursor)
 
 
 class TrustEventRepository:

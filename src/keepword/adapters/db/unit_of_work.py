@@ -34,19 +34,22 @@ class SqlUnitOfWork:
         # Re-entrant, so a use case can call another inside its own transaction.
         self._depth += 1
         if self._depth == 1:
-            session = self._session_factory()
-            ids = RowIds(session)
-            self._session = session
-            self.customers = CustomerRepository(session, ids)
-            self.accounts = AccountRepository(session, ids)
-            self.agents = AgentRepository(session, ids)
-            self.cases = CaseRepository(session, ids)
-            self.conversations = ConversationRepository(session, ids)
-            self.trust_events = TrustEventRepository(session, ids)
-            self.tokens = TokenRepository(session)
-            self.users = UserRepository(session)
-            self.organisation = OrganisationRepository(session)
+            self._session = self._session_factory()
+            self._open_repositories(self._session)
         return self
+
+    def _open_repositories(self, session: Session) -> None:
+        # Repositories remember what they read within a transaction, so each gets new ones.
+        ids = RowIds(session)
+        self.customers = CustomerRepository(session, ids)
+        self.accounts = AccountRepository(session, ids)
+        self.agents = AgentRepository(session, ids)
+        self.cases = CaseRepository(session, ids)
+        self.conversations = ConversationRepository(session, ids)
+        self.trust_events = TrustEventRepository(session, ids)
+        self.tokens = TokenRepository(session)
+        self.users = UserRepository(session)
+        self.organisation = OrganisationRepository(session)
 
     def __exit__(
         self,
@@ -67,6 +70,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         assert self._session is not None, "rollback outside `with uow:`"
         self._session.rollback()
+        self._open_repositories(self._session)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -19,6 +19,7 @@ from keepword.domain.conversations import Channel, Conversation, Speaker, Turn
 from keepword.domain.customers import Account, AccountStatus, Customer
 from keepword.domain.errors import DomainError, InvalidValue
 from keepword.domain.organisation import Organisation, parse_business_day_end
+from keepword.domain.values import check_country, check_external_id, check_timezone
 from keepword.services.conversations import IncomingConversation, ParsedLine, RejectedLine
 
 Id = Annotated[str, Field(min_length=1, max_length=128, examples=["cust-77"])]
@@ -41,6 +42,10 @@ class CustomerRecord(_Record):
         return Customer(external_id, self.name, self.country, self.timezone)
 
 
+# Far beyond any real balance, and well inside the 64-bit column of minor units.
+BALANCE_MAX = Decimal("1000000000000.00")
+
+
 class AccountRecord(_Record):
     """A billable service of a customer. `balance` is a decimal string; negative means owed."""
 
@@ -58,7 +63,9 @@ class AccountRecord(_Record):
             amount = Decimal(value)
         except InvalidOperation as error:
             raise ValueError(f"'{value}' is not a decimal amount such as -42.50") from error
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        if not amount.is_finite() or abs(amount) > BALANCE_MAX:
+            raise ValueError(f"'{value}' is not an amount between -{BALANCE_MAX} and {BALANCE_MAX}")
+        if amount != amount.quantize(Decimal("0.01")):
             raise ValueError(f"'{value}' needs at most 2 decimal places")
         return value
 
@@ -171,24 +178,40 @@ class ConversationRecord(BaseModel):
     turns: list[TurnRecord] = Field(min_length=1)
 
     def to_incoming(self) -> IncomingConversation:
+        """The domain's view of this record; raises InvalidValue naming the field."""
         customer = self.customer or ConversationCustomer()
+        extra = dict(self.model_extra or {})
+        if customer.model_extra:
+            # "customer" cannot be an unknown top-level field, so its own unknowns live there.
+            extra["customer"] = dict(customer.model_extra)
+        if customer.id is not None:
+            check_external_id("customer.id", customer.id)
+        if self.case_id is not None:
+            check_external_id("case_id", self.case_id)
         conversation = Conversation(
             external_id=self.id,
             started_at=self.started_at,
             turns=[
-                Turn(t.speaker, t.text, t.at or self.started_at, t.agent_id, t.team)
+                Turn(
+                    t.speaker,
+                    t.text,
+                    t.at or self.started_at,
+                    t.agent_id,
+                    t.team,
+                    dict(t.model_extra or {}),
+                )
                 for t in self.turns
             ],
             channel=self.channel,
             customer_id=customer.id,
             case_id=self.case_id,
-            extra=dict(self.model_extra or {}),
+            extra=extra,
         )
-        # Check the customer's details now, so a bad one refuses this line and no other.
-        probe = Customer(
-            customer.id or "anonymous", country=customer.country, timezone=customer.timezone
+        return IncomingConversation(
+            conversation,
+            check_country("customer.country", customer.country),
+            check_timezone("customer.timezone", customer.timezone),
         )
-        return IncomingConversation(conversation, probe.country, probe.timezone)
 
 
 def conversation_to_record(
@@ -203,8 +226,9 @@ def conversation_to_record(
             "started_at": conversation.started_at.isoformat(),
         }
     )
+    customer_extra = record.pop("customer", {})
     if conversation.customer_id is not None:
-        customer: dict[str, Any] = {"id": conversation.customer_id}
+        customer: dict[str, Any] = {**customer_extra, "id": conversation.customer_id}
         if country:
             customer["country"] = country
         if timezone:
@@ -218,6 +242,7 @@ def conversation_to_record(
 
 def _turn_record(turn: Turn) -> dict[str, Any]:
     record: dict[str, Any] = {
+        **turn.extra,
         "speaker": turn.speaker.value,
         "text": turn.text,
         "at": turn.at.isoformat(),
@@ -227,6 +252,15 @@ def _turn_record(turn: Turn) -> dict[str, Any]:
     if turn.team is not None:
         record["team"] = turn.team
     return record
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text.
+
+    Only \\n ends a line: str.splitlines() would also split at U+2028 and U+0085,
+    which JSON allows inside strings. A byte-order mark and \\r before \\n are dropped.
+    """
+    return [line.removesuffix("\r") for line in text.removeprefix("\ufeff").split("\n")]
 
 
 def describe_validation_error(error: ValidationError) -> list[tuple[str, str]]:
@@ -259,6 +293,9 @@ def parse_conversation_lines(lines: Iterable[str]) -> Iterator[ParsedLine]:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             yield number, RejectedLine(number, f"not JSON: {error.msg} at column {error.colno}")
+            continue
+        except RecursionError:
+            yield number, RejectedLine(number, "not JSON this reader accepts: nested too deeply")
             continue
         try:
             yield number, parse_conversation(data)

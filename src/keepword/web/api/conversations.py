@@ -12,6 +12,7 @@ from keepword.adapters.helpdesk.records import (
     ConversationRecord,
     conversation_to_record,
     parse_conversation_lines,
+    split_lines,
 )
 from keepword.domain.errors import InvalidValue
 from keepword.services import queries
@@ -78,7 +79,7 @@ async def post_conversations_bulk(request: Request, kw: KeepwordDep, _: Writer) 
     except UnicodeDecodeError as error:
         raise InvalidValue("(body)", f"not UTF-8 (byte {error.start})") from error
     batch: list[tuple[int, IncomingConversation]] = []
-    for line, parsed in parse_conversation_lines(text.splitlines()):
+    for line, parsed in parse_conversation_lines(split_lines(text)):
         if isinstance(parsed, RejectedLine):
             raise InvalidValue(f"line {line}", parsed.reason)
         batch.append((line, parsed))

@@ -233,6 +233,7 @@ def upgrade() -> None:
         sa.Column("at", keepword.adapters.db.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=True),
         sa.Column("team", sa.String(length=64), nullable=True),
+        sa.Column("extra", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], name=op.f("fk_turns_agent_id_agents")),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
@@ -303,6 +304,10 @@ def _forbid_changes_to_trust_events() -> None:
         "CREATE TRIGGER trust_events_append_only BEFORE UPDATE OR DELETE ON trust_events "
         "FOR EACH ROW EXECUTE FUNCTION trust_events_append_only()"
     )
+    op.execute(
+        "CREATE TRIGGER trust_events_no_truncate BEFORE TRUNCATE ON trust_events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION trust_events_append_only()"
+    )
 
 
 def _allow_changes_to_trust_events() -> None:
@@ -310,5 +315,6 @@ def _allow_changes_to_trust_events() -> None:
         op.execute("DROP TRIGGER IF EXISTS trust_events_no_update")
         op.execute("DROP TRIGGER IF EXISTS trust_events_no_delete")
         return
+    op.execute("DROP TRIGGER IF EXISTS trust_events_no_truncate ON trust_events")
     op.execute("DROP TRIGGER IF EXISTS trust_events_append_only ON trust_events")
     op.execute("DROP FUNCTION IF EXISTS trust_events_append_only()")
