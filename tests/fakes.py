@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from keepword.domain.access import ApiToken, User
+from keepword.domain.access import ApiToken, DashboardSession, User
 from keepword.domain.events import TrustEvent
 from keepword.domain.organisation import Organisation
 from keepword.services.ports import ListFilter, Page, PageRequest
@@ -107,6 +107,26 @@ class FakeUserStore:
         return [copy.deepcopy(u) for _, u in sorted(self.users.items())]
 
 
+class FakeSessionStore:
+    def __init__(self) -> None:
+        self.sessions: dict[str, DashboardSession] = {}
+
+    def add(self, session: DashboardSession) -> None:
+        self.sessions[session.session_id] = session
+
+    def get(self, session_id: str) -> DashboardSession | None:
+        return self.sessions.get(session_id)
+
+    def delete(self, session_id: str) -> None:
+        self.sessions.pop(session_id, None)
+
+    def delete_expired(self, now: datetime) -> int:
+        expired = [sid for sid, s in self.sessions.items() if s.expires_at <= now]
+        for sid in expired:
+            del self.sessions[sid]
+        return len(expired)
+
+
 class FakeOrganisationStore:
     def __init__(self) -> None:
         self.organisation = Organisation()
@@ -130,6 +150,7 @@ class FakeUnitOfWork:
         self.trust_events = FakeTrustEventLog()
         self.tokens = FakeTokenStore()
         self.users = FakeUserStore()
+        self.sessions = FakeSessionStore()
         self.organisation = FakeOrganisationStore()
         self.commits = 0
 

@@ -246,6 +246,28 @@ def test_logout_clears_the_cookie_and_the_pages_need_login_again(
     assert _redirects_to_login(logged_in.get("/customers"))
 
 
+def test_a_copy_of_the_cookie_stops_working_after_logout(
+    logged_in: httpx.Client, base_url: str
+) -> None:
+    copied = logged_in.cookies[COOKIE]
+
+    logged_in.post("/logout")
+
+    with httpx.Client(base_url=base_url, cookies={COOKIE: copied}) as other:
+        assert _redirects_to_login(other.get("/customers"))
+
+
+def test_logging_out_on_one_browser_keeps_the_other_logged_in(
+    logged_in: httpx.Client, base_url: str
+) -> None:
+    with httpx.Client(base_url=base_url) as second:
+        _log_in(second)
+
+        logged_in.post("/logout")
+
+        assert second.get("/customers").status_code == 200
+
+
 def test_home_sends_a_logged_in_user_to_the_customers(logged_in: httpx.Client) -> None:
     response = logged_in.get("/")
 

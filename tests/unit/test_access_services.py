@@ -16,12 +16,15 @@ from keepword.services.access import (
     authenticate_token,
     create_token,
     create_user,
+    end_session,
     list_tokens,
     list_users,
     log_in,
     revoke_token,
     set_password,
     set_user_active,
+    start_session,
+    user_of_session,
 )
 from tests.fakes import FakeHasher, FakeUnitOfWork
 
@@ -312,3 +315,62 @@ def test_after_a_password_change_only_the_new_password_logs_in() -> None:
 def test_changing_an_unknown_user_is_not_found(change: Callable[[FakeUnitOfWork], object]) -> None:
     with pytest.raises(NotFound):
         change(FakeUnitOfWork())
+
+
+# --- dashboard sessions ---------------------------------------------------------------------
+
+HOUR = timedelta(hours=1)
+
+
+def _user_with_session(uow: FakeUnitOfWork) -> str:
+    user = create_user(uow, FakeHasher(), "lead1", PASSWORD, Role.LEAD, NOW)
+    return start_session(uow, user, NOW, HOUR)
+
+
+def test_a_session_finds_its_user_until_it_expires() -> None:
+    uow = FakeUnitOfWork()
+    secret = _user_with_session(uow)
+
+    during = user_of_session(uow, secret, NOW + HOUR - timedelta(seconds=1))
+    after = user_of_session(uow, secret, NOW + HOUR)
+
+    assert during is not None
+    assert during.username == "lead1"
+    assert after is None
+
+
+def test_only_the_hash_of_a_session_secret_is_stored() -> None:
+    uow = FakeUnitOfWork()
+    secret = _user_with_session(uow)
+
+    assert secret not in uow.sessions.sessions
+    assert hashlib.sha256(secret.encode()).hexdigest() in uow.sessions.sessions
+
+
+def test_an_ended_session_no_longer_finds_its_user() -> None:
+    uow = FakeUnitOfWork()
+    secret = _user_with_session(uow)
+
+    end_session(uow, secret)
+
+    assert user_of_session(uow, secret, NOW) is None
+
+
+def test_a_session_of_a_disabled_user_finds_nobody() -> None:
+    uow = FakeUnitOfWork()
+    secret = _user_with_session(uow)
+
+    set_user_active(uow, "lead1", active=False)
+
+    assert user_of_session(uow, secret, NOW) is None
+
+
+def test_starting_a_session_forgets_the_expired_ones() -> None:
+    uow = FakeUnitOfWork()
+    old = _user_with_session(uow)
+    user = list_users(uow)[0]
+
+    start_session(uow, user, NOW + 2 * HOUR, HOUR)
+
+    assert hashlib.sha256(old.encode()).hexdigest() not in uow.sessions.sessions
+    assert len(uow.sessions.sessions) == 1

@@ -274,7 +274,7 @@ def test_conversation_to_record_gives_back_the_same_line_with_customer_details()
 
 
 @given(
-    texts=st.lists(st.text(), min_size=1, max_size=5),
+    texts=st.lists(st.text(st.characters(exclude_characters="\x00")), min_size=1, max_size=5),
     extra=st.dictionaries(
         st.text(min_size=1).filter(
             lambda k: k not in {"id", "channel", "started_at", "customer", "case_id", "turns"}

@@ -83,6 +83,20 @@ class ApiToken:
         return self.revoked_at is None
 
 
+@dataclass(frozen=True)
+class DashboardSession:
+    """A dashboard login: who, until when; the browser holds a secret whose hash is this id."""
+
+    session_id: str
+    username: str
+    started_at: datetime
+    expires_at: datetime
+
+    def is_valid_at(self, now: datetime) -> bool:
+        """True from the login until the session expires."""
+        return self.started_at <= now < self.expires_at
+
+
 @dataclass
 class User:
     """Someone who logs in to the dashboard."""

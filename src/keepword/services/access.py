@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from keepword.domain.access import (
     ApiToken,
+    DashboardSession,
     Role,
     User,
     check_password,
@@ -147,6 +148,35 @@ def log_in(uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str
         hasher.hash(password)
         return None
     return user if hasher.verify(user.password_hash, password) else None
+
+
+def start_session(uow: UnitOfWork, user: User, now: datetime, lifetime: timedelta) -> str:
+    """Open a dashboard session for `user`; returns the secret the browser keeps."""
+    secret = secrets.token_urlsafe(32)
+    with uow:
+        uow.sessions.delete_expired(now)
+        uow.sessions.add(
+            DashboardSession(hash_token_secret(secret), user.username, now, now + lifetime)
+        )
+        uow.commit()
+    return secret
+
+
+def user_of_session(uow: UnitOfWork, secret: str, now: datetime) -> User | None:
+    """The active user whose unexpired session this is, else None."""
+    with uow:
+        session = uow.sessions.get(hash_token_secret(secret))
+        if session is None or not session.is_valid_at(now):
+            return None
+        user = uow.users.get(session.username)
+    return user if user is not None and user.active else None
+
+
+def end_session(uow: UnitOfWork, secret: str) -> None:
+    """Log out: the session stops working everywhere at once."""
+    with uow:
+        uow.sessions.delete(hash_token_secret(secret))
+        uow.commit()
 
 
 def _existing_user(uow: UnitOfWork, username: str) -> User:

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
-from keepword.domain.access import ApiToken, User
+from keepword.domain.access import ApiToken, DashboardSession, User
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case
 from keepword.domain.conversations import Conversation
@@ -100,6 +100,20 @@ class TokenStore(Protocol):
         """Every token, oldest first."""
 
 
+class SessionStore(Protocol):
+    def add(self, session: DashboardSession) -> None:
+        """Store a new dashboard session."""
+
+    def get(self, session_id: str) -> DashboardSession | None:
+        """The session with this id, or None."""
+
+    def delete(self, session_id: str) -> None:
+        """Forget a session (logging out); forgetting an unknown one does nothing."""
+
+    def delete_expired(self, now: datetime) -> int:
+        """Forget every session expired at `now`; returns how many."""
+
+
 class UserStore(Protocol):
     def get(self, username: str) -> User | None:
         """The user with this name, or None."""
@@ -139,6 +153,8 @@ class UnitOfWork(Protocol):
     def tokens(self) -> TokenStore: ...
     @property
     def users(self) -> UserStore: ...
+    @property
+    def sessions(self) -> SessionStore: ...
     @property
     def organisation(self) -> OrganisationStore: ...
 

@@ -18,12 +18,13 @@ from keepword.adapters.db.models import (
     CaseRow,
     ConversationRow,
     CustomerRow,
+    DashboardSessionRow,
     OrganisationRow,
     TrustEventRow,
     TurnRow,
     UserRow,
 )
-from keepword.domain.access import ApiToken, Role, User
+from keepword.domain.access import ApiToken, DashboardSession, Role, User
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case, CaseStatus, RootCause
 from keepword.domain.conversations import Channel, Conversation, Speaker, Turn
@@ -76,10 +77,14 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
+ROW_ID_MAX = 2**31 - 1  # row ids are INTEGER on PostgreSQL
+
+
 def _decode_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
-    if not cursor.isdigit():
+    # isdigit() alone admits "²"; anything past the largest row id would overflow the column.
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > ROW_ID_MAX:
         raise InvalidValue("cursor", "not a cursor this list gave out; start again without it")
     return int(cursor)
 
@@ -562,6 +567,49 @@ class UserRepository:
 
     def all(self) -> Sequence[User]:
         return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+class SessionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, dashboard_session: DashboardSession) -> None:
+        user_id = self.session.scalar(
+            select(UserRow.id).where(UserRow.username == dashboard_session.username)
+        )
+        if user_id is None:
+            raise LookupError(f"user '{dashboard_session.username}' is not stored")
+        self.session.add(
+            DashboardSessionRow(
+                session_id=dashboard_session.session_id,
+                user_id=user_id,
+                started_at=dashboard_session.started_at,
+                expires_at=dashboard_session.expires_at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, session_id: str) -> DashboardSession | None:
+        found = self.session.execute(
+            select(DashboardSessionRow, UserRow.username)
+            .join(UserRow, DashboardSessionRow.user_id == UserRow.id)
+            .where(DashboardSessionRow.session_id == session_id)
+        ).first()
+        if found is None:
+            return None
+        row, username = found
+        return DashboardSession(row.session_id, username, row.started_at, row.expires_at)
+
+    def delete(self, session_id: str) -> None:
+        self.session.execute(
+            delete(DashboardSessionRow).where(DashboardSessionRow.session_id == session_id)
+        )
+
+    def delete_expired(self, now: datetime) -> int:
+        result = self.session.execute(
+            delete(DashboardSessionRow).where(DashboardSessionRow.expires_at <= now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class OrganisationRepository:

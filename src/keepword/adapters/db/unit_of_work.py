@@ -16,6 +16,7 @@ from keepword.adapters.db.repositories import (
     CustomerRepository,
     OrganisationRepository,
     RowIds,
+    SessionRepository,
     TokenRepository,
     TrustEventRepository,
     UserRepository,
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.trust_events = TrustEventRepository(session, ids)
         self.tokens = TokenRepository(session)
         self.users = UserRepository(session)
+        self.sessions = SessionRepository(session)
         self.organisation = OrganisationRepository(session)
 
     def __exit__(

@@ -45,25 +45,45 @@ def _validation_error(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body("invalid_input", summary, problems), status_code=422)
 
 
-def _domain_error(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, DomainError)
+def _status_of(error: DomainError) -> tuple[int, str]:
     cause = error.error if isinstance(error, BatchRefused) else error
     if isinstance(cause, InvalidValue):
-        status, code = 422, "invalid_input"
-        field = (
+        return 422, "invalid_input"
+    if isinstance(cause, NotFound):
+        return 404, "not_found"
+    if isinstance(cause, Conflict):
+        return 409, "conflict"
+    if isinstance(cause, AccessDenied):
+        return 403, "forbidden"
+    return 400, "refused"
+
+
+def _domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    status, code = _status_of(error)
+    if not _is_api(request):
+        return _html_error(status, str(error))
+    cause = error.error if isinstance(error, BatchRefused) else error
+    problems = None
+    if isinstance(cause, InvalidValue):
+        where = (
             f"line {error.line}: {cause.field}" if isinstance(error, BatchRefused) else cause.field
         )
-        problems = [{"field": field, "reason": cause.reason}]
-        return JSONResponse(error_body(code, str(error), problems), status_code=status)
-    if isinstance(cause, NotFound):
-        status, code = 404, "not_found"
-    elif isinstance(cause, Conflict):
-        status, code = 409, "conflict"
-    elif isinstance(cause, AccessDenied):
-        status, code = 403, "forbidden"
-    else:
-        status, code = 400, "refused"
-    return JSONResponse(error_body(code, str(error)), status_code=status)
+        problems = [{"field": where, "reason": cause.reason}]
+    return JSONResponse(error_body(code, str(error), problems), status_code=status)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _html_error(status: int, message: str) -> HTMLResponse:
+    # The dashboard's own pages render their errors; this covers what reaches the app's edge.
+    return HTMLResponse(
+        f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+        f"<p>{html.escape(message)}</p><p><a href='/'>Back to Keepword</a></p>",
+        status_code=status,
+    )
 
 
 def _unauthenticated(_: Request, error: Exception) -> JSONResponse:
@@ -76,12 +96,8 @@ def _unauthenticated(_: Request, error: Exception) -> JSONResponse:
 
 def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    if not request.url.path.startswith("/api"):
-        return HTMLResponse(
-            f"<!doctype html><title>{error.status_code}</title><h1>{error.status_code}</h1>"
-            f"<p>{html.escape(str(error.detail))}</p><p><a href='/'>Back to Keepword</a></p>",
-            status_code=error.status_code,
-        )
+    if not _is_api(request):
+        return _html_error(error.status_code, str(error.detail))
     code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
         error.status_code, "http_error"
     )

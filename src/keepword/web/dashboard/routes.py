@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -13,11 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from keepword import clock
 from keepword.adapters.helpdesk.records import format_balance
 from keepword.domain.access import User
 from keepword.domain.errors import NotFound
 from keepword.services import queries
-from keepword.services.access import find_active_user, log_in
+from keepword.services.access import end_session, log_in, start_session, user_of_session
 from keepword.services.ports import ListFilter, PageRequest
 from keepword.web.api.deps import KeepwordDep
 from keepword.web.dashboard.sessions import COOKIE, SessionSigner
@@ -54,8 +55,8 @@ def _signer(request: Request) -> SessionSigner:
 
 
 def current_user(request: Request, kw: KeepwordDep) -> User:
-    username = _signer(request).username(request.cookies.get(COOKIE))
-    user = find_active_user(kw.uow(), username) if username else None
+    secret = _signer(request).session_secret(request.cookies.get(COOKIE))
+    user = user_of_session(kw.uow(), secret, clock.now()) if secret else None
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
@@ -100,9 +101,11 @@ def login(
         return _page(request, "login.html", context, status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     signer = _signer(request)
+    lifetime = timedelta(seconds=signer.max_age)
+    secret = start_session(kw.uow(), user, clock.now(), lifetime)
     response.set_cookie(
         COOKIE,
-        signer.sign(user.username),
+        signer.sign(secret),
         max_age=signer.max_age,
         httponly=True,
         samesite="lax",
@@ -112,7 +115,10 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, kw: KeepwordDep) -> Response:
+    secret = _signer(request).session_secret(request.cookies.get(COOKIE))
+    if secret:
+        end_session(kw.uow(), secret)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -192,7 +198,7 @@ def conversation(
 
 def _to_login(_: Request, error: Exception) -> Response:
     assert isinstance(error, LoginRequired)
-    return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
+    return RedirectResponse(f"/login?next={quote(error.next_path, safe='')}", status_code=303)
 
 
 def mount_dashboard(app: FastAPI, secret: str, max_age: int) -> None:

@@ -1,4 +1,8 @@
-"""Signed, expiring session cookies for the dashboard."""
+"""The dashboard's session cookie: a signed, expiring wrapper around a server-side session's secret.
+
+The signature lets a forged or stale cookie be refused without a database
+read; the session row lets logging out end the session at once.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,21 @@ COOKIE = "keepword_session"
 
 
 class SessionSigner:
-    """Puts a username into a tamper-proof cookie value that expires after `max_age` seconds."""
+    """Signs a session secret into a cookie value that expires after `max_age` seconds."""
 
     def __init__(self, secret: str, max_age: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="keepword.dashboard.session")
         self.max_age = max_age
 
-    def sign(self, username: str) -> str:
-        return self._serializer.dumps({"u": username})
+    def sign(self, session_secret: str) -> str:
+        return self._serializer.dumps(session_secret)
 
-    def username(self, cookie: str | None) -> str | None:
-        """The username in a valid, unexpired cookie, else None."""
+    def session_secret(self, cookie: str | None) -> str | None:
+        """The session secret in a valid, unexpired cookie, else None."""
         if not cookie:
             return None
         try:
             data = self._serializer.loads(cookie, max_age=self.max_age)
         except BadSignature:  # also raised, as SignatureExpired, for an old cookie
             return None
-        username = data.get("u") if isinstance(data, dict) else None
-        return username if isinstance(username, str) else None
+        return data if isinstance(data, str) else None

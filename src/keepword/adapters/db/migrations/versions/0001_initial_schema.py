@@ -98,6 +98,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
     op.create_table(
+        "dashboard_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "started_at", keepword.adapters.db.types.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "expires_at", keepword.adapters.db.types.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_dashboard_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dashboard_sessions")),
+        sa.UniqueConstraint("session_id", name=op.f("uq_dashboard_sessions_session_id")),
+    )
+    with op.batch_alter_table("dashboard_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dashboard_sessions_expires_at"), ["expires_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_dashboard_sessions_user_id"), ["user_id"], unique=False
+        )
+
+    op.create_table(
         "accounts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
@@ -277,6 +305,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_accounts_customer_id"))
 
     op.drop_table("accounts")
+    with op.batch_alter_table("dashboard_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dashboard_sessions_user_id"))
+        batch_op.drop_index(batch_op.f("ix_dashboard_sessions_expires_at"))
+
+    op.drop_table("dashboard_sessions")
     op.drop_table("users")
     op.drop_table("organisation")
     op.drop_table("customers")
