@@ -520,3 +520,17 @@ def test_customer_search_treats_wildcards_literally(
         _created(integration, "customers", external_id, customer_record(name="Plain Name"))
 
     assert _ids(integration, "customers", search=search) == expected
+
+
+def test_instants_come_back_in_utc_whatever_offset_they_were_sent_with(
+    integration: httpx.Client,
+) -> None:
+    integration.put("/api/v1/customers/cust-1", json=customer_record())
+
+    written = integration.put(
+        "/api/v1/cases/case-1", json=case_record(opened_at="2026-09-02T09:14:00+02:00")
+    )
+    read = integration.get("/api/v1/cases/case-1")
+
+    assert written.json()["opened_at"] == "2026-09-02T07:14:00Z"
+    assert read.json()["opened_at"] == "2026-09-02T07:14:00Z"

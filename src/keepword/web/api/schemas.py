@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from keepword.adapters.helpdesk.records import format_balance
 from keepword.domain.access import ApiToken, Role
@@ -15,6 +15,14 @@ from keepword.domain.customers import Account, Customer
 from keepword.domain.events import TrustEvent
 
 ItemT = TypeVar("ItemT")
+
+
+def _in_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# Every instant the API returns is in UTC, whatever offset it was sent with.
+Instant = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class PageOut(BaseModel, Generic[ItemT]):
@@ -29,8 +37,8 @@ class CustomerOut(BaseModel):
     name: str | None
     country: str | None
     timezone: str | None
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: Instant | None
+    updated_at: Instant | None
 
     @classmethod
     def of(cls, c: Customer) -> CustomerOut:
@@ -51,8 +59,8 @@ class AccountOut(BaseModel):
     status: str
     balance: str = Field(examples=["-42.50"])
     currency: str
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: Instant | None
+    updated_at: Instant | None
 
     @classmethod
     def of(cls, a: Account) -> AccountOut:
@@ -73,8 +81,8 @@ class AgentOut(BaseModel):
     name: str | None
     team: str | None
     active: bool
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: Instant | None
+    updated_at: Instant | None
 
     @classmethod
     def of(cls, a: Agent) -> AgentOut:
@@ -97,10 +105,10 @@ class CaseOut(BaseModel):
     subject: str | None
     status: str
     root_cause: str
-    opened_at: datetime
-    closed_at: datetime | None
-    created_at: datetime | None
-    updated_at: datetime | None
+    opened_at: Instant
+    closed_at: Instant | None
+    created_at: Instant | None
+    updated_at: Instant | None
 
     @classmethod
     def of(cls, c: Case) -> CaseOut:
@@ -122,12 +130,12 @@ class CaseOut(BaseModel):
 
 class TrustEventOut(BaseModel):
     customer_id: str
-    occurred_at: datetime
+    occurred_at: Instant
     kind: str
     source_type: str
     source_id: str
     details: dict[str, Any]
-    recorded_at: datetime | None
+    recorded_at: Instant | None
 
     @classmethod
     def of(cls, e: TrustEvent) -> TrustEventOut:
@@ -164,9 +172,9 @@ class TokenOut(BaseModel):
     id: str
     name: str
     role: Role
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Instant
+    last_used_at: Instant | None
+    revoked_at: Instant | None
 
     @classmethod
     def of(cls, t: ApiToken) -> TokenOut:
