@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine
 
 from keepword.adapters.db.engine import make_engine
 from keepword.adapters.db.unit_of_work import SqlUnitOfWork, session_factory
 from keepword.adapters.passwords import Argon2Hasher
+from keepword.audit.auditor import Auditor
+from keepword.audit.model import load_model
 from keepword.services.ports import PasswordHasher, UnitOfWork
 from keepword.settings import Settings
 
@@ -23,6 +26,11 @@ class Keepword:
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
+
+    @cached_property
+    def auditor(self) -> Auditor:
+        """The conversation auditor, with the configured model (else the shipped one)."""
+        return Auditor(load_model(self.settings.audit_model))
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction) on this database."""

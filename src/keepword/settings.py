@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         ),
     )
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    audit_model: Path | None = Field(
+        default=None,
+        description="A label model from `keepword train`; default the one shipped in the package.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     log_level: str = "info"

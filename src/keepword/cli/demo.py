@@ -34,7 +34,11 @@ def demo(
         with Progress(console=out, transient=True) as progress:
             task = progress.add_task("Loading demo conversations", total=conversation_count())
             report = load_demo(
-                kw.uow, kw.hasher, clock.now(), on_line=lambda n: progress.advance(task, n)
+                kw.uow,
+                kw.hasher,
+                clock.now(),
+                on_line=lambda n: progress.advance(task, n),
+                auditor=kw.auditor,
             )
         convs = report.conversations
         out.print(

@@ -17,7 +17,8 @@ from keepword.services.conversations import import_conversations
 app = typer.Typer(help="Import data from files.", no_args_is_help=True)
 
 
-def _read_lines(path: Path) -> list[str]:
+def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file (stdin for -); an unreadable file ends the command."""
     if str(path) == "-":
         return split_lines(sys.stdin.read())
     try:
@@ -48,7 +49,7 @@ def conversations(
     imported, and the exit status is 1. Importing the same file again updates
     what it stored and never duplicates.
     """
-    lines = _read_lines(file)
+    lines = read_lines(file)
     with keepword() as kw:
         columns = (
             TextColumn("{task.description}"),
@@ -62,6 +63,7 @@ def conversations(
                 kw.uow,
                 parse_conversation_lines(lines),
                 clock.now(),
+                auditor=kw.auditor,
                 batch_size=batch_size,
                 on_line=lambda n: progress.advance(task, n),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from keepword import __version__
-from keepword.cli import db, imports, organisation, tokens, users
+from keepword.cli import audit, db, imports, organisation, tokens, users
 from keepword.cli.demo import demo
 from keepword.cli.serve import serve
 
@@ -23,6 +23,10 @@ app.add_typer(users.app, name="user")
 app.add_typer(organisation.app, name="org")
 app.command()(serve)
 app.command()(demo)
+app.command()(audit.audit)
+app.command("eval")(audit.eval_)
+app.command()(audit.train)
+app.command()(audit.reaudit)
 
 
 def _version(value: bool) -> None:

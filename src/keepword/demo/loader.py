@@ -26,7 +26,13 @@ from keepword.services.cases import upsert_case
 from keepword.services.conversations import ImportReport, import_conversations
 from keepword.services.customers import upsert_account, upsert_customer
 from keepword.services.organisation import configure_organisation
-from keepword.services.ports import ListFilter, PageRequest, PasswordHasher, UnitOfWorkFactory
+from keepword.services.ports import (
+    ConversationAuditor,
+    ListFilter,
+    PageRequest,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "keepword-demo"  # noqa: S105 - published on purpose: it is the demo's login
@@ -70,6 +76,7 @@ def load_demo(
     hasher: PasswordHasher,
     now: datetime,
     on_line: Callable[[int], None] | None = None,
+    auditor: ConversationAuditor | None = None,
 ) -> DemoReport:
     """Load (or refresh) the demo organisation and create the demo login if it is missing.
 
@@ -98,6 +105,7 @@ def load_demo(
         uow_factory,
         parse_conversation_lines(split_lines(_text("conversations.jsonl"))),
         now,
+        auditor=auditor,
         on_line=on_line,
     )
     user_created = False

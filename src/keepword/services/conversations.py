@@ -11,7 +11,8 @@ from keepword.domain.cases import Case
 from keepword.domain.conversations import Conversation
 from keepword.domain.customers import Customer
 from keepword.domain.errors import Conflict, DomainError
-from keepword.services.ports import UnitOfWork, UnitOfWorkFactory
+from keepword.services.audits import record_audit
+from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
 from keepword.services.upserts import Upserted, save_stamped
 
 
@@ -44,8 +45,13 @@ def _stub_case(conversation: Conversation, case_id: str) -> Case:
     )
 
 
-def _store(uow: UnitOfWork, incoming: IncomingConversation, now: datetime) -> bool:
-    """Store without committing; every check runs before the first write. True if created."""
+def _store(
+    uow: UnitOfWork,
+    incoming: IncomingConversation,
+    now: datetime,
+    auditor: ConversationAuditor | None,
+) -> bool:
+    """Store (and audit) without committing; checks run before the first write. True if created."""
     conversation = incoming.conversation
     case_to_open: Case | None = None
     if conversation.case_id is not None:
@@ -72,7 +78,10 @@ def _store(uow: UnitOfWork, incoming: IncomingConversation, now: datetime) -> bo
         case_to_open.created_at = case_to_open.updated_at = now
         uow.cases.save(case_to_open)
 
-    return save_stamped(uow.conversations, conversation, now)
+    created = save_stamped(uow.conversations, conversation, now)
+    if auditor is not None:
+        record_audit(uow, conversation, auditor.audit(conversation), now)
+    return created
 
 
 def _remember_customer(
@@ -96,11 +105,17 @@ def _remember_customer(
 
 
 def store_conversation(
-    uow: UnitOfWork, incoming: IncomingConversation, now: datetime
+    uow: UnitOfWork,
+    incoming: IncomingConversation,
+    now: datetime,
+    auditor: ConversationAuditor | None = None,
 ) -> Upserted[Conversation]:
-    """Create or replace a conversation by its id, with the customer, case and agents it names."""
+    """Create or replace a conversation by its id, with the customer, case and agents it names.
+
+    With an auditor, the conversation is audited in the same transaction.
+    """
     with uow:
-        created = _store(uow, incoming, now)
+        created = _store(uow, incoming, now, auditor)
         uow.commit()
     return Upserted(incoming.conversation, created)
 
@@ -115,7 +130,10 @@ class RejectedLine:
 
 
 def store_conversations(
-    uow: UnitOfWork, batch: list[tuple[int, IncomingConversation]], now: datetime
+    uow: UnitOfWork,
+    batch: list[tuple[int, IncomingConversation]],
+    now: datetime,
+    auditor: ConversationAuditor | None = None,
 ) -> list[Upserted[Conversation]]:
     """Store every conversation of `batch` or none: the first refusal aborts the whole batch.
 
@@ -125,7 +143,7 @@ def store_conversations(
     with uow:
         for line, incoming in batch:
             try:
-                created = _store(uow, incoming, now)
+                created = _store(uow, incoming, now, auditor)
             except DomainError as error:
                 raise BatchRefused(line, incoming.conversation.external_id, error) from error
             results.append(Upserted(incoming.conversation, created))
@@ -165,6 +183,7 @@ def import_conversations(
     lines: Iterable[ParsedLine],
     now: datetime,
     *,
+    auditor: ConversationAuditor | None = None,
     batch_size: int = 200,
     on_line: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -183,7 +202,7 @@ def import_conversations(
         with uow:
             for line, incoming in pending:
                 try:
-                    created = _store(uow, incoming, now)
+                    created = _store(uow, incoming, now, auditor)
                 except DomainError as error:
                     report.rejected.append(
                         RejectedLine(line, str(error), incoming.conversation.external_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from keepword.audit.results import AuditResult
 from keepword.domain.access import ApiToken, DashboardSession, User
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case
@@ -83,6 +84,48 @@ class TrustEventLog(Protocol):
         """Events matching `where`, in the order they were recorded."""
 
 
+@dataclass(frozen=True)
+class StoredLabel:
+    """A label an audit put on a stored turn, with who spoke it and when."""
+
+    conversation_id: str
+    turn: int
+    label: str
+    score: float
+    span: tuple[int, int]
+    at: datetime
+    agent_id: str | None
+    team: str | None
+    text: str
+
+
+class AuditStore(Protocol):
+    """The latest audit of each stored conversation."""
+
+    def get(self, conversation_id: str) -> AuditResult | None:
+        """The stored audit of a conversation, or None if it was never audited."""
+
+    def replace(
+        self, conversation: Conversation, result: AuditResult, audited_at: datetime
+    ) -> None:
+        """Store `result` as the conversation's audit, replacing any earlier one."""
+
+    def labels(self, where: ListFilter, page: PageRequest) -> Page[StoredLabel]:
+        """Stored turn labels, newest turn first; `where.extra` may hold label and agent_id."""
+
+    def outdated(self, model_version: str, limit: int) -> Sequence[str]:
+        """Ids of up to `limit` conversations that `model_version` has not audited."""
+
+
+class ConversationAuditor(Protocol):
+    """Reads a conversation and says what it shows (keepword.audit in production)."""
+
+    model_version: str
+
+    def audit(self, conversation: Conversation) -> AuditResult:
+        """Labels, findings and unreadable turns of one conversation."""
+
+
 class TokenStore(Protocol):
     def add(self, token: ApiToken, secret_hash: str) -> None:
         """Store a new token with the hash of its secret."""
@@ -149,6 +192,8 @@ class UnitOfWork(Protocol):
     def conversations(self) -> Repository[Conversation]: ...
     @property
     def trust_events(self) -> TrustEventLog: ...
+    @property
+    def audits(self) -> AuditStore: ...
     @property
     def tokens(self) -> TokenStore: ...
     @property

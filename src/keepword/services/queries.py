@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from keepword.audit.results import AuditResult
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case
 from keepword.domain.conversations import Conversation
@@ -11,7 +12,14 @@ from keepword.domain.customers import Account, Customer
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
 from keepword.domain.organisation import Organisation
-from keepword.services.ports import ListFilter, Page, PageRequest, Repository, UnitOfWork
+from keepword.services.ports import (
+    ListFilter,
+    Page,
+    PageRequest,
+    Repository,
+    StoredLabel,
+    UnitOfWork,
+)
 
 T = TypeVar("T")
 
@@ -98,6 +106,24 @@ def agent_names(uow: UnitOfWork, agent_ids: list[str]) -> dict[str, str]:
             if agent is not None and agent.name:
                 names[agent_id] = agent.name
     return names
+
+
+def get_audit(uow: UnitOfWork, conversation_id: str) -> AuditResult:
+    """The stored audit of a conversation; NotFound if the conversation or its audit is missing."""
+    with uow:
+        if uow.conversations.created_at_of(conversation_id) is None:
+            raise NotFound("conversation", conversation_id)
+        result = uow.audits.get(conversation_id)
+    if result is None:
+        raise NotFound("audit of conversation", conversation_id, "run `keepword reaudit`")
+    return result
+
+
+def list_found_labels(uow: UnitOfWork, where: ListFilter, page: PageRequest) -> Page[StoredLabel]:
+    """Labels the audit found on stored turns, newest first; `where.extra` may hold
+    `label` (comma-separated) and `agent_id`."""
+    with uow:
+        return uow.audits.labels(where, page)
 
 
 def get_organisation(uow: UnitOfWork) -> Organisation:

@@ -12,6 +12,7 @@ from keepword.bootstrap import Keepword, bootstrap
 from keepword.settings import Settings
 from keepword.web.api import (
     agents,
+    audit,
     cases,
     conversations,
     customers,
@@ -49,7 +50,16 @@ def create_app(settings: Settings, keepword: Keepword | None = None) -> FastAPI:
     app.state.keepword = kw
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (customers, agents, cases, conversations, trust_events, organisation, tokens):
+    for module in (
+        customers,
+        agents,
+        cases,
+        conversations,
+        audit,
+        trust_events,
+        organisation,
+        tokens,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     mount_dashboard(app, settings.session_secret(), settings.session_max_age_seconds)
     return app

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -126,6 +127,51 @@ class TurnRow(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team: Mapped[str | None] = mapped_column(String(64))
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditRow(Base):
+    """The latest audit of a conversation: which model, when, and the turns it could not read."""
+
+    __tablename__ = "audits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), unique=True
+    )
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    audited_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    unsupported: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class TurnLabelRow(Base):
+    __tablename__ = "turn_labels"
+    __table_args__ = (Index("ix_turn_labels_label_at", "label", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    turn: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    # Copied from the turn, so the findings page filters without a join.
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(32), index=True)
+    turns: Mapped[list[int]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class TrustEventRow(Base):

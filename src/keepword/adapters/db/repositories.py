@@ -14,16 +14,20 @@ from keepword.adapters.db.models import (
     AccountRow,
     AgentRow,
     ApiTokenRow,
+    AuditRow,
     Base,
     CaseRow,
     ConversationRow,
     CustomerRow,
     DashboardSessionRow,
+    FindingRow,
     OrganisationRow,
     TrustEventRow,
+    TurnLabelRow,
     TurnRow,
     UserRow,
 )
+from keepword.audit.results import AuditResult, Finding, TurnLabel, UnsupportedTurn
 from keepword.domain.access import ApiToken, DashboardSession, Role, User
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case, CaseStatus, RootCause
@@ -32,7 +36,7 @@ from keepword.domain.customers import Account, AccountStatus, Customer
 from keepword.domain.errors import InvalidValue
 from keepword.domain.events import TrustEvent
 from keepword.domain.organisation import Organisation, parse_business_day_end
-from keepword.services.ports import PAGE_SIZE_MAX, ListFilter, Page, PageRequest
+from keepword.services.ports import PAGE_SIZE_MAX, ListFilter, Page, PageRequest, StoredLabel
 
 
 class _Identified(Protocol):
@@ -442,6 +446,146 @@ class ConversationRepository(_ExternalIdRepository[Conversation]):
         conversations = [self._build(row, turns[row[0].id]) for row in kept]
         next_cursor = str(kept[-1][0].id) if len(rows) > limit else None
         return Page(conversations, next_cursor)
+
+
+class AuditRepository:
+    """The latest audit of each conversation, with its turn labels and findings."""
+
+    def __init__(self, session: Session, ids: RowIds) -> None:
+        self.session = session
+        self.ids = ids
+
+    def get(self, conversation_id: str) -> AuditResult | None:
+        row_id = self.ids.find(ConversationRow, conversation_id)
+        if row_id is None:
+            return None
+        audit = self.session.scalar(select(AuditRow).where(AuditRow.conversation_id == row_id))
+        if audit is None:
+            return None
+        labels = self.session.scalars(
+            select(TurnLabelRow)
+            .where(TurnLabelRow.conversation_id == row_id)
+            .order_by(TurnLabelRow.turn, TurnLabelRow.label)
+        )
+        findings = self.session.scalars(
+            select(FindingRow).where(FindingRow.conversation_id == row_id).order_by(FindingRow.id)
+        )
+        return AuditResult(
+            conversation_id=conversation_id,
+            labels=tuple(
+                TurnLabel(r.turn, r.label, r.score, (r.span_start, r.span_end)) for r in labels
+            ),
+            findings=tuple(Finding(r.label, tuple(r.turns)) for r in findings),
+            unsupported=tuple(
+                UnsupportedTurn(int(u["turn"]), str(u["reason"])) for u in audit.unsupported
+            ),
+            model_version=audit.model_version,
+        )
+
+    def replace(
+        self, conversation: Conversation, result: AuditResult, audited_at: datetime
+    ) -> None:
+        row_id = self.ids.require(ConversationRow, conversation.external_id)
+        self.session.execute(delete(TurnLabelRow).where(TurnLabelRow.conversation_id == row_id))
+        self.session.execute(delete(FindingRow).where(FindingRow.conversation_id == row_id))
+        audit = self.session.scalar(select(AuditRow).where(AuditRow.conversation_id == row_id))
+        if audit is None:
+            audit = AuditRow(conversation_id=row_id)
+            self.session.add(audit)
+        audit.model_version = result.model_version
+        audit.audited_at = audited_at
+        audit.unsupported = [{"turn": u.turn, "reason": u.reason} for u in result.unsupported]
+        turns = conversation.turns
+        if result.labels:
+            self.session.execute(
+                insert(TurnLabelRow),
+                [
+                    {
+                        "conversation_id": row_id,
+                        "turn": found.turn,
+                        "label": found.label,
+                        "score": found.score,
+                        "span_start": found.span[0],
+                        "span_end": found.span[1],
+                        "at": turns[found.turn].at,
+                        "agent_id": self.ids.optional(AgentRow, turns[found.turn].agent_id),
+                        "team": turns[found.turn].team,
+                    }
+                    for found in result.labels
+                ],
+            )
+        for finding in result.findings:
+            last = turns[max(finding.turns)] if finding.turns else turns[-1]
+            self.session.add(
+                FindingRow(
+                    conversation_id=row_id,
+                    label=finding.label,
+                    turns=list(finding.turns),
+                    at=last.at,
+                )
+            )
+        self.session.flush()
+
+    def labels(self, where: ListFilter, page: PageRequest) -> Page[StoredLabel]:
+        limit = _limit(page)
+        cursor = _decode_cursor(page.cursor)
+        query = (
+            select(TurnLabelRow, ConversationRow.external_id, AgentRow.external_id, TurnRow.text)
+            .join(ConversationRow, TurnLabelRow.conversation_id == ConversationRow.id)
+            .join(
+                TurnRow,
+                (TurnRow.conversation_id == TurnLabelRow.conversation_id)
+                & (TurnRow.index == TurnLabelRow.turn),
+            )
+            .outerjoin(AgentRow, TurnLabelRow.agent_id == AgentRow.id)
+        )
+        if cursor:
+            query = query.where(TurnLabelRow.id < cursor)
+        if label := where.extra.get("label"):
+            query = query.where(TurnLabelRow.label.in_(label.split(",")))
+        if agent := where.extra.get("agent_id"):
+            query = query.where(AgentRow.external_id == agent)
+        if where.team:
+            query = query.where(TurnLabelRow.team == where.team)
+        if where.customer_id:
+            query = query.join(CustomerRow, ConversationRow.customer_id == CustomerRow.id).where(
+                CustomerRow.external_id == where.customer_id
+            )
+        if where.since:
+            query = query.where(TurnLabelRow.at >= where.since)
+        if where.until:
+            query = query.where(TurnLabelRow.at < where.until)
+        rows = self.session.execute(query.order_by(TurnLabelRow.id.desc()).limit(limit + 1)).all()
+        return _page(
+            [
+                (
+                    r.id,
+                    StoredLabel(
+                        conversation_id=conversation,
+                        turn=r.turn,
+                        label=r.label,
+                        score=r.score,
+                        span=(r.span_start, r.span_end),
+                        at=r.at,
+                        agent_id=agent_id,
+                        team=r.team,
+                        text=text,
+                    ),
+                )
+                for r, conversation, agent_id, text in rows
+            ],
+            limit,
+        )
+
+    def outdated(self, model_version: str, limit: int) -> Sequence[str]:
+        query = (
+            select(ConversationRow.external_id)
+            .outerjoin(AuditRow, AuditRow.conversation_id == ConversationRow.id)
+            .where((AuditRow.id.is_(None)) | (AuditRow.model_version != model_version))
+            .order_by(ConversationRow.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
 
 
 class TrustEventRepository:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from keepword.adapters.db.repositories import (
     AccountRepository,
     AgentRepository,
+    AuditRepository,
     CaseRepository,
     ConversationRepository,
     CustomerRepository,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.cases = CaseRepository(session, ids)
         self.conversations = ConversationRepository(session, ids)
         self.trust_events = TrustEventRepository(session, ids)
+        self.audits = AuditRepository(session, ids)
         self.tokens = TokenRepository(session)
         self.users = UserRepository(session)
         self.sessions = SessionRepository(session)

@@ -43,13 +43,13 @@ BULK_MAX_LINES = 10_000
 
 @router.post("/conversations", response_model=StoredOut, status_code=201)
 def post_conversation(
-    body: ConversationRecord, uow: UowDep, _: Writer, response: Response
+    body: ConversationRecord, kw: KeepwordDep, _: Writer, response: Response
 ) -> StoredOut:
     """Store one conversation (shared/formats/conversations.md); the same id updates it.
 
     Customers, agents and cases it names that are not known yet are created.
     """
-    stored = store_conversation(uow, body.to_incoming(), clock.now())
+    stored = store_conversation(kw.uow(), body.to_incoming(), clock.now(), kw.auditor)
     set_upsert_status(response, stored.created)
     return StoredOut(id=stored.entity.external_id, created=stored.created)
 
@@ -87,7 +87,7 @@ async def post_conversations_bulk(request: Request, kw: KeepwordDep, _: Writer) 
             raise InvalidValue("(body)", f"at most {BULK_MAX_LINES} conversations per request")
     if not batch:
         raise InvalidValue("(body)", "no conversations: send one JSON object per line")
-    stored = await run_in_threadpool(store_conversations, kw.uow(), batch, clock.now())
+    stored = await run_in_threadpool(store_conversations, kw.uow(), batch, clock.now(), kw.auditor)
     return BulkOut(
         created=sum(s.created for s in stored),
         updated=sum(not s.created for s in stored),

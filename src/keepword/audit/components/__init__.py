@@ -1,0 +1,1 @@
+"""The audit's components, one module each."""

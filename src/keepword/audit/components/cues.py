@@ -1,0 +1,309 @@
+"""Precise phrase cues: patterns that show a label almost by themselves, with their words.
+
+Cues are written for precision; the learned model brings recall. A veto pattern
+marks words that look like a label but are not one under the rules of
+taxonomy.md ("DM us so we can help" is not deflection).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from keepword.audit.document import AuditDocument, Evidence
+from keepword.audit.labels import may_carry
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A pattern for one label and how sure a match alone makes us."""
+
+    label: str
+    pattern: re.Pattern[str]
+    strength: float
+
+
+def _cues(label: str, strength: float, *patterns: str) -> list[Cue]:
+    return [Cue(label, re.compile(p, re.IGNORECASE), strength) for p in patterns]
+
+
+_YOU = r"(?:you|u|ya)"
+_WE = r"(?:we|i)"
+
+CUES: list[Cue] = [
+    *_cues(
+        "apologizes",
+        0.95,
+        r"\b(?:i'?m|i am|we'?re|we are|so|really|very|truly|terribly|deeply)\s+(?:so\s+|very\s+|"
+        r"really\s+|truly\s+|terribly\s+)?sorry\b(?!\s*,?\s*(?:but\s+)?(?:can|could|what|"
+        r"did|do)\s+(?:you|u)\s+(?:repeat|say))",
+        r"\b(?:my|our|sincere|deepest|many)\s+apolog(?:y|ies)\b",
+        r"\bapologi[sz]e\b",
+        r"\bapologies\b",
+        r"\bsorry\s+(?:to\s+hear|about|for|that|you|if)\b",
+        r"^\s*(?:@\w+\s+)*sorry\b",
+    ),
+    *_cues(
+        "empathizes",
+        0.9,
+        r"\b(?:i|we)\s+(?:completely\s+|totally\s+|fully\s+|can\s+)?(?:understand|get|know|"
+        r"imagine|appreciate)\s+(?:how|just how|why)\s+(?:\w+\s+){0,3}(?:frustrat|annoy|"
+        r"inconvenien|upset|stressful|disappoint|difficult|worr|concern|hard)",
+        r"\b(?:that|this|it)\s+(?:must|would|can|could)\s+(?:be|have been)\s+(?:\w+\s+){0,2}"
+        r"(?:frustrat|annoy|inconvenien|upsetting|stressful|disappoint|difficult|worrying)",
+        r"\bnot the (?:experience|service) (?:we|you)\b",
+        r"\b(?:i|we)\s+(?:can\s+)?(?:see|hear)\s+(?:how|why)\s+(?:\w+\s+){0,3}"
+        r"(?:frustrat|upset|disappoint|annoy)",
+        r"\b(?:understandably|rightly)\s+(?:frustrat|upset|annoy|disappoint)",
+        r"\bfrustrating\s+(?:for\s+you|situation|experience)\b",
+        r"\bi (?:completely|totally|fully) understand\b",
+    ),
+    *_cues(
+        "owns",
+        0.85,
+        r"\b(?:i'?ll|i will|let me|allow me to)\s+(?:\w+\s+){0,2}(?:personally\s+)?"
+        r"(?:take care of|look into|sort (?:this|that|it)|fix|get (?:this|that|it) (?:sorted|"
+        r"fixed|resolved)|resolve|escalate|follow up|chase|handle|make sure)",
+        r"\b(?:i'?ve|i have|we'?ve|we have)\s+(?:now\s+|just\s+|already\s+)?(?:escalated|"
+        r"refunded|credited|reversed|waived|rebooked|reset|replaced|fixed|resolved|"
+        r"booked|raised|moved|cancelled|canceled|processed|arranged|sent)\b",
+        r"\b(?:leave it with me|i'?ll own this|i'?m on it|consider it done)\b",
+    ),
+    *_cues(
+        "confirms_resolution",
+        0.9,
+        r"\b(?:is|are)\s+(?:everything|it|things|all|your \w+(?: \w+)?)\s+(?:now\s+)?"
+        r"(?:working|back|sorted|resolved|fixed|ok|okay|running|good|fine)\b[^.?!]*\?",
+        r"\b(?:let us know|let me know|keep us (?:posted|updated)|keep me (?:posted|updated)|"
+        r"tell us|update us)\b[^.?!]{0,25}\b(?:how (?:it|that|this|things|you) (?:goes|go|went|"
+        r"get on|plays? out|works? out|turns? out)|if (?:that|this|it|these|those|the \w+) "
+        r"(?:steps? )?(?:helps?|works?|fix\w*|solves?|resolves?|does the trick|sorts?|makes? a "
+        r"difference|clears?|changes?)|whether (?:that|this|it) (?:helps|works)|(?:on )?the "
+        r"results?|the outcome)",
+        r"\b(?:reply|come back|reach out|get back|message us|dm us|let us know|contact us|"
+        r"tweet us|give us a shout)\b[^.?!]{0,40}\b(?:if|should|when)\b[^.?!]{0,30}\b(?:happens?"
+        r" again|persists?|continues?|still|recurs?|comes? back|returns?|doesn'?t (?:work|help)|"
+        r"not (?:work|help|resolved|fixed)|any (?:more |other )?(?:issues|problems|trouble))",
+        r"\b(?:did|has|have|does)\s+(?:that|this|it|the \w+|these|those)\s+(?:\w+\s+)?"
+        r"(?:help|work|fix|solve|resolve|do the trick|sort)\w*\b[^.?!]*\?",
+        r"\b(?:are you|is it)\s+(?:still\s+)?(?:having|experiencing|seeing|getting)\b"
+        r"[^.?!]*(?:issue|problem|trouble|error)s?\b[^.?!]*\?",
+        r"\b(?:hope|hopefully)\s+(?:that|this|it|everything)\s+(?:helps|works|is sorted|fixes)"
+        r"\b[^.?!]{0,40}\b(?:let us know|let me know|if not)\b",
+    ),
+    *_cues(
+        "deflects",
+        0.9,
+        r"\bnot (?:my|our) (?:department|team|area|problem|job|responsibility)\b",
+        r"\b(?:we|i) (?:only|just) (?:handle|deal with|support|cover|do)\b",
+        r"\b(?:please\s+)?(?:contact|call|reach out to|get in touch with|speak (?:to|with)|"
+        r"ring|phone|visit|go to)\s+(?:the\s+|your\s+|our\s+)?(?:\w+\s+){0,2}(?:phone support|"
+        r"billing(?: team| department)?|sales(?: team)?|customer (?:service|care)|"
+        r"the manufacturer|manufacturer|your (?:bank|card issuer|carrier|provider|"
+        r"local store)|retailer|seller|merchant|developer|(?:the )?app developer|"
+        r"support team|support line|helpline|hotline)\b",
+        r"\b(?:is|are) (?:handled|managed|dealt with) by (?:our|the|a) (?:other|separate|"
+        r"different)?\s*(?:\w+\s+)?(?:team|department)",
+        r"\b(?:you(?:'ll)? (?:need|have) to|you (?:should|must|can)) (?:contact|call|reach out "
+        r"to|get in touch with|speak (?:to|with)|go through)\b",
+        r"\boutside (?:of )?(?:our|my) (?:remit|scope|control)\b",
+    ),
+    *_cues(
+        "blames_customer",
+        0.9,
+        rf"\b{_YOU} (?:must|might|may) have\s+(?:\w+\s+)?(?:done|entered|typed|installed|"
+        rf"damaged|broken|dropped|used|set|forgot|missed|clicked|put)",
+        rf"\b{_YOU} should(?:'ve| have)\s+(?:\w+\s+)?(?:read|checked|known|paid|called|"
+        rf"contacted|noticed|kept|updated|followed)",
+        rf"\b(?:that'?s|this is|it'?s|it is)\s+(?:on {_YOU}|{_YOU}r (?:fault|mistake|"
+        rf"responsibility|problem))\b",
+        rf"\b(?:because|since|as) {_YOU} (?:didn'?t|did not|failed to|never|forgot to)\b",
+        rf"\b{_YOU} (?:paid|entered|typed|used|chose|selected|put in|gave us) the wrong\b",
+        r"\b(?:user|customer) error\b",
+        r"\b(?:caused|damaged|broken) by (?:you|misuse|mishandling|the customer)\b",
+        r"\bwhose fault\b",
+    ),
+    *_cues(
+        "dismisses_report",
+        0.85,
+        r"\b(?:there'?s|there is|there are)\s+(?:nothing|no (?:issue|problem|fault|outage)s?)"
+        r"\s+(?:wrong|with|on|in|at|reported|affecting)\b",
+        r"\b(?:it|the \w+|everything)\s+(?:works|is working|seems to be working|looks)\s+"
+        r"(?:fine|perfectly|normally|ok|okay)\s+(?:for us|on our (?:end|side)|here)\b",
+        r"\bno (?:known )?(?:outages?|issues?|problems?) (?:in|on|at) (?:your|the) "
+        r"(?:area|end|side|network)\b",
+        r"\b(?:must|has to) be (?:on )?your (?:end|side|device|equipment|router|wifi|phone)\b",
+        r"\bnothing (?:we|i) can do\b",
+        r"\b(?:that'?s|this is|it'?s) (?:expected|normal|working as (?:intended|designed))\b",
+    ),
+    *_cues(
+        "obstructs_cancellation",
+        0.85,
+        r"\b(?:can(?:no|')?t|cannot|unable to|won'?t be able to) (?:cancel|close|terminate|"
+        r"process (?:the|your) cancell?ation)\b[^.?!]*\b(?:until|unless|without)\b",
+        r"\bwhy (?:would|do) you (?:want|wish) to (?:leave|cancel|go)\b",
+        r"\b(?:are you (?:sure|certain)|have you considered|before (?:you|we) (?:cancel|go))"
+        r"\b[^.?!]*\b(?:cancel|leave|stay|offer|discount)",
+        r"\b(?:cancell?ations?|closures?) (?:can|must|have to) only be (?:done|made|requested)\b",
+    ),
+    *_cues(
+        "shifts_cost",
+        0.85,
+        r"\b(?:there (?:will be|is)|we(?:'ll| will) (?:have to )?(?:charge|bill)|you(?:'ll| will)"
+        r" (?:be charged|need to pay|have to pay)|(?:a|the) (?:fee|charge) of)\b[^.?!]*\b(?:"
+        r"repair|replacement|engineer|technician|call-?out|visit|new (?:modem|router|box|"
+        r"device|card|sim))",
+        r"\b(?:repair|replacement|engineer|technician|call-?out|visit) (?:fee|charge|cost)s?\b"
+        r"[^.?!]*\b(?:applies|apply|will be|is|of|you)\b",
+        r"\b(?:not covered|isn'?t covered|won'?t be covered)\b[^.?!]*\b(?:pay|charge|fee|cost)",
+    ),
+    *_cues(
+        "inconveniences",
+        0.8,
+        r"\b(?:you(?:'ll| will)? (?:need|have) to|please) (?:visit|go to|come (?:in)?to|pop into|"
+        r"bring (?:it|the \w+) (?:in)?to) (?:one of )?(?:our|a|your nearest|the nearest|your "
+        r"local) (?:store|shop|branch|office|centre|center|location)",
+        r"\b(?:please|could you|can you) (?:explain|tell us|describe|repeat|send|provide)\s+"
+        r"(?:the (?:issue|problem|details)|everything|it|that) again\b",
+        r"\b(?:check back|try again|call back|keep checking|contact us again)\s+(?:later|in \w+ "
+        r"(?:hours|days)|tomorrow)\b[^.?!]*\b(?:for|to see|to check)\b",
+        r"\bfill (?:in|out) (?:the|a|our) (?:form|claim)\b",
+    ),
+    *_cues(
+        "rude",
+        0.9,
+        r"\bcalm down\b",
+        r"\bas i (?:already|have already|just) (?:said|told you|explained|mentioned)\b",
+        r"\b(?:that'?s|it'?s) (?:your|not my) problem\b",
+        r"\b(?:obviously|clearly) you (?:didn'?t|don'?t|can'?t|haven'?t)\b",
+        r"\b(?:read|check) (?:the|your) (?:terms|contract|email|manual) (?:properly|carefully|"
+        r"next time|again)\b",
+        r"\b(?:not my fault|deal with it|take it or leave it|whatever you want)\b",
+        r"\b(?:stop|quit) (?:shouting|yelling|complaining)\b",
+    ),
+    *_cues(
+        "informs_proactively",
+        0.75,
+        r"\b(?:eta|estimated (?:arrival|time)|on (?:its|their|his|her) way|en route)\b",
+        r"\b(?:planned|scheduled) (?:maintenance|work|works|outage|upgrade)\b",
+        r"\b(?:you(?:'ll| will)|we(?:'ll| will)) (?:receive|get|see) (?:an? |the )?"
+        r"(?:e-?mail|text|sms|notification|confirmation|tracking|update)\b",
+        r"\b(?:next steps?|what happens next|here'?s what (?:happens|will happen))\b",
+    ),
+    *_cues(
+        "reports_fault",
+        0.85,
+        r"\b(?:isn'?t|is not|aren'?t|are not|not|doesn'?t|does not|don'?t|won'?t|will not|"
+        r"can'?t|cannot|stopped|keeps?|kept)\s+(?:\w+\s+){0,2}(?:work(?:ing)?|load(?:ing)?|"
+        r"connect(?:ing)?|turn(?:ing)? on|charg(?:e|ing)|open(?:ing)?|sync(?:ing)?|"
+        r"crash(?:ing|es)?|drop(?:ping|s)?|freez(?:e|ing|es)|arrived?|respond(?:ing)?|"
+        r"stream(?:ing)?|play(?:ing)?|send(?:ing)?|receiv(?:e|ing))\b",
+        r"\b(?:error|outage|down again|no (?:signal|service|internet|connection|wifi|dial tone)|"
+        r"keeps (?:crashing|dropping|freezing|disconnecting|buffering)|is down|went down|"
+        r"broken|faulty|defective|glitch|bug)\b",
+        r"\b(?:charged|billed) (?:me )?(?:twice|double|wrong(?:ly)?|incorrectly|for something)\b",
+    ),
+    *_cues(
+        "wants_to_cancel",
+        0.9,
+        r"\b(?:i|we)\s+(?:want|wanna|need|would like|'d like|wish|am trying|have tried)\s+"
+        r"(?:to\s+)?(?:cancel|close|terminate|end|stop)\b",
+        r"\b(?:please|pls|plz)\s+(?:cancel|close|terminate)\b",
+        r"\b(?:cancel|close|terminate)\s+(?:my|our|the)\s+(?:account|subscription|"
+        r"service|contract|membership|order|plan|booking|line|policy|card)\b",
+        r"\b(?:how (?:do|can) i|where do i|trying to) (?:cancel|close|unsubscribe)\b",
+    ),
+    *_cues(
+        "chases",
+        0.9,
+        r"\bstill (?:waiting|no (?:reply|answer|response|word|update|refund|credit|sign|news|"
+        r"call|email|one)|haven'?t (?:heard|received|got|gotten)|(?:don'?t|do not|didn'?t) "
+        r"(?:have|got)|nothing|not (?:heard|received|fixed|resolved|sorted|here|delivered|"
+        r"refunded|credited))\b",
+        r"\b(?:any|an) (?:update|news|word)s?\b[^.!]*(?:\?|$)",
+        r"\b(?:no ?one|nobody|no body)\s+(?:has\s+|have\s+|ever\s+|even\s+)?(?:got|gotten|"
+        r"called|came|come|contacted|replied|responded|responding|answer\w*|showed up|turned up|"
+        r"helped|helping|get(?:s|ting)? back)\b",
+        r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|\d+(?:th)?|several|multiple|many|"
+        r"countless|numerous|three|four|five|six|ten)\s+(?:times?|calls?|emails?|messages?|dms?|"
+        r"attempts?|tweets?)\b[^.?!]{0,40}\b(?:ask|call|contact|writ|messag|chas|tweet|sent|"
+        r"tried|no (?:reply|response|answer|resolution))",
+        r"\b(?:(?:i|we)(?:'ve| have)?\s+)(?:already\s+)?(?:called|contacted|emailed|messaged|"
+        r"dm'?(?:e)?d|tweeted|sent|written|reached out)\b[^.?!]{0,40}\b(?:\d+|several|"
+        r"multiple|many|three|four|five|twice|times|days? ago|weeks? ago|yesterday|last week|"
+        r"no (?:reply|response|answer|one)|nothing|still)\b",
+        r"\b(?:never|didn'?t|did not|haven'?t|have not|hasn'?t|has not)\s+(?:\w+\s+)?"
+        r"(?:heard|hear|got|gotten|get|received)\s+(?:back|a (?:reply|response|call|callback|"
+        r"refund|email)|anything|any(?:thing| reply| response| update))",
+        r"\b(?:was|were|been) (?:told|promised|assured|supposed)\b[^.?!]*\b(?:call|contact|email|"
+        r"reply|fix|arrive|refund|credit|active|deliver|back|within|by)\b",
+        r"\b(?:get|got) back to (?:me|us)\b[^.?!]*(?:\?|still|yet|please|pls|already)",
+        r"\b(?:waiting|waited) (?:for|since|over|on)\b[^.?!]{0,40}\b(?:\d+|days?|weeks?|"
+        r"months?|hours?|ages|forever|a reply|a response|an answer|a call|a refund)",
+        r"\b(?:hello|helloo+|anyone)\s*\?{2,}",
+        r"\b(?:reply|respond|answer) to (?:my|the|our) (?:dm|dms|message|email|ticket)",
+    ),
+    *_cues(
+        "threatens_churn",
+        0.9,
+        r"\b(?:i'?m|i am|we'?re|we are|i'?ll be|will be|going to be|gonna be)\s+(?:\w+\s+)?"
+        r"(?:switching|moving|leaving|going)\s+(?:to|over to|for)\b",
+        r"\b(?:switch(?:ing)?|mov(?:e|ing)) (?:to|over to) (?:another|a different|a new|"
+        r"@?\w+)\s+(?:provider|carrier|bank|company|network|airline|service)\b",
+        r"\b(?:never|won'?t|will not|not) (?:be )?(?:using|buying|flying|shopping|ordering|"
+        r"coming back|staying|renew)\w*\b[^.?!]*\b(?:again|with you|from you|anymore)\b",
+        r"\b(?:report(?:ing)?|complain(?:ing)?) (?:you |this )?to (?:the )?(?:fcc|bbb|ofcom|"
+        r"ombudsman|regulator|ftc|cfpb|trading standards|press|media|consumer)",
+        r"\b(?:take|taking) (?:my|our) (?:business|money|custom) elsewhere\b",
+        r"\bcancel(?:l?ing)? (?:if|unless)\b",
+    ),
+    *_cues(
+        "frustrated",
+        0.85,
+        r"\b(?:ridiculous|unacceptable|absurd|pathetic|disgraceful|disgusting|shocking|"
+        r"appalling|outrageous|joke|useless|worst|terrible|horrible|awful|infuriating|"
+        r"frustrat\w*|annoy\w*|fed up|sick (?:and tired )?of|disappoint\w*|furious|livid|"
+        r"wtf|ffs|smh|fuming|unbelievable|incompetent|rubbish|garbage|trash|shambles)\b",
+    ),
+]
+
+VETOES: dict[str, list[re.Pattern[str]]] = {
+    # Moving to a private channel of the same team to keep helping is not deflection.
+    "deflects": [
+        re.compile(
+            r"\b(?:dm|direct message|private message|pm|inbox|e-?mail)\s+(?:us|me)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(?:i'?ve|i have|we'?ve|we have)\s+(?:passed|forwarded|transferred|"
+            r"escalated|referred)\b",
+            re.IGNORECASE,
+        ),
+    ],
+}
+
+
+class PhraseCues:
+    """Finds the precise cues of every label the speaker may carry, with their spans."""
+
+    name = "cues"
+    requires = frozenset({"texts", "speakers", "supported"})
+    assigns = frozenset({"cues"})
+
+    def __init__(self, cues: list[Cue] | None = None) -> None:
+        self._cues = cues if cues is not None else CUES
+
+    def __call__(self, document: AuditDocument) -> None:
+        for index, (text, speaker) in enumerate(
+            zip(document.texts, document.speakers, strict=True)
+        ):
+            if not document.supported[index] or not text:
+                continue
+            found: dict[str, Evidence] = {}
+            for cue in self._cues:
+                if cue.label in found or not may_carry(speaker, cue.label):
+                    continue
+                match = cue.pattern.search(text)
+                if match is not None:
+                    found[cue.label] = Evidence(cue.label, cue.strength, match.span())
+            document.cues[index] = list(found.values())

@@ -1,0 +1,60 @@
+"""Turns evidence into labels: the model's probability against each label's threshold.
+
+Without a trained model the precise cues decide alone. Either way the evidence
+span is the cue's words when a cue fired, else the sentence around the words
+that pushed the model most.
+"""
+
+from __future__ import annotations
+
+import re
+
+from keepword.audit.document import AuditDocument, Evidence
+from keepword.audit.results import TurnLabel
+
+_SENTENCE_END = re.compile(r"[.!?\n]+\s*")
+
+
+def sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span of the sentence holding `span` (the whole turn, trimmed, when span is (0, 0))."""
+    if span == (0, 0):
+        start = len(text) - len(text.lstrip())
+        return (start, len(text.rstrip()))
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, span[0]):
+        start = match.end()
+    end_match = _SENTENCE_END.search(text, span[1])
+    end = end_match.start() + len(end_match.group().rstrip()) if end_match else len(text)
+    return (start, max(end, span[1]))
+
+
+class ThresholdDecision:
+    """Keeps a label when its score reaches the label's threshold."""
+
+    name = "decide"
+    requires = frozenset({"texts", "supported", "cues", "model_scores"})
+    assigns = frozenset({"labels"})
+
+    def __init__(self, thresholds: dict[str, float] | None) -> None:
+        # None: no trained model; a cue alone decides, at its own strength.
+        self.thresholds = thresholds
+
+    def __call__(self, document: AuditDocument) -> None:
+        for index, text in enumerate(document.texts):
+            if not document.supported[index]:
+                continue
+            cues = {e.label: e for e in document.cues[index]}
+            for label, evidence in self._candidates(cues, document.model_scores[index]).items():
+                span = cues[label].span if label in cues else sentence_around(text, evidence.span)
+                document.labels.append(TurnLabel(index, label, evidence.score, span))
+
+    def _candidates(
+        self, cues: dict[str, Evidence], scores: dict[str, Evidence]
+    ) -> dict[str, Evidence]:
+        if self.thresholds is None:
+            return cues
+        return {
+            label: evidence
+            for label, evidence in scores.items()
+            if evidence.score >= self.thresholds.get(label, 0.5)
+        }

@@ -1,0 +1,82 @@
+"""Marks turns the audit cannot read: not English. They are reported, never guessed at."""
+
+from __future__ import annotations
+
+import re
+
+from keepword.audit.document import AuditDocument
+from keepword.audit.results import UnsupportedTurn
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+# The commonest short words of English and of the languages customers most often write
+# instead; function words give a language away in a handful of words.
+ENGLISH = frozenset(
+    "the a an and or but to of in on for with is are was were be been it its this that i you "
+    "we he she they my your our me us not no yes do does did have has had will would can "
+    "could should please thanks thank hi hello what when why how where which there here "
+    "just so if at by from as am get got all any".split()
+)
+OTHERS: dict[str, frozenset[str]] = {
+    "Spanish": frozenset(
+        "el la los las de del que y en un una por para con no es mi su se al lo como pero "
+        "muy gracias hola está estoy tengo".split()
+    ),
+    "German": frozenset(
+        "der die das und ist nicht ich sie es ein eine mit für auf den dem zu wir bitte "
+        "danke hallo noch mein ihr haben".split()
+    ),
+    "French": frozenset(
+        "le la les et est je vous nous pas une un des du en pour avec sur mon ma mes bonjour "
+        "merci ce qui que".split()
+    ),
+    "Portuguese": frozenset(
+        "o a os as e é não eu você um uma de do da em para com por meu minha obrigado olá "
+        "está que".split()
+    ),
+    "Italian": frozenset(
+        "il lo la gli le e è non io un una di del della che per con mio mia grazie ciao sono "
+        "ho".split()
+    ),
+    "Dutch": frozenset(
+        "de het een en is niet ik je wij met voor op van dat dit mijn bedankt hallo zijn "
+        "heb".split()
+    ),
+}
+MIN_WORDS = 4  # fewer words than this give no reliable signal ("ok gracias" stays readable)
+
+
+def language_problem(text: str) -> str | None:
+    """Why the audit cannot read `text`, or None when it is English or too short to tell."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 10:
+        latin = sum(1 for c in letters if _LATIN.match(c))
+        if latin / len(letters) < 0.5:
+            return "not English: written in a non-Latin script"
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
+        return None
+    english = sum(w in ENGLISH for w in words)
+    best, best_count = max(
+        ((name, sum(w in vocabulary for w in words)) for name, vocabulary in OTHERS.items()),
+        key=lambda pair: pair[1],
+    )
+    if best_count >= 2 and best_count > 2 * english:
+        return f"not English: looks like {best}"
+    return None
+
+
+class LanguageCheck:
+    """Marks non-English turns as unsupported, so no label is guessed from them."""
+
+    name = "language"
+    requires = frozenset({"texts"})
+    assigns = frozenset({"supported", "unsupported"})
+
+    def __call__(self, document: AuditDocument) -> None:
+        for index, text in enumerate(document.texts):
+            problem = language_problem(text)
+            if problem is not None:
+                document.supported[index] = False
+                document.unsupported.append(UnsupportedTurn(index, problem))

@@ -1,0 +1,60 @@
+"""The document the audit pipeline passes from component to component.
+
+Components read what earlier ones added and add their own; the document keeps
+findings apart from any storage, so the audit stays pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keepword.audit.results import Finding, TurnLabel, UnsupportedTurn
+from keepword.domain.conversations import Conversation, Speaker
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A component's vote for a label on a turn: a score in [0, 1] and the words behind it."""
+
+    label: str
+    score: float
+    span: tuple[int, int]
+
+
+@dataclass
+class AuditDocument:
+    """One conversation being audited, with what each component has found so far."""
+
+    conversation: Conversation
+    # Which turns are read at all (False: e.g. not English); set by the language component.
+    supported: list[bool] = field(default_factory=list)
+    unsupported: list[UnsupportedTurn] = field(default_factory=list)
+    # Per turn, the evidence each source found: precise cues and the learned model.
+    cues: list[list[Evidence]] = field(default_factory=list)
+    model_scores: list[dict[str, Evidence]] = field(default_factory=list)
+    labels: list[TurnLabel] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        count = len(self.conversation.turns)
+        self.supported = [True] * count
+        self.cues = [[] for _ in range(count)]
+        self.model_scores = [{} for _ in range(count)]
+
+    @property
+    def texts(self) -> list[str]:
+        """The words of each turn."""
+        return [turn.text for turn in self.conversation.turns]
+
+    @property
+    def speakers(self) -> list[Speaker]:
+        """Who spoke each turn."""
+        return [turn.speaker for turn in self.conversation.turns]
+
+    def has_label(self, turn: int, label: str) -> bool:
+        """True when the decided labels put `label` on `turn`."""
+        return any(found.turn == turn and found.label == label for found in self.labels)
+
+    def turns_with(self, label: str) -> list[int]:
+        """The turns that carry `label`, in order."""
+        return sorted({found.turn for found in self.labels if found.label == label})

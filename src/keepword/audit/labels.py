@@ -1,0 +1,42 @@
+"""The labels of shared/design/taxonomy.md, grouped, and who may carry them."""
+
+from __future__ import annotations
+
+from keepword.domain.conversations import Speaker
+
+AGENT_BREAKING = (
+    "blames_customer",
+    "deflects",
+    "dismisses_report",
+    "obstructs_cancellation",
+    "shifts_cost",
+    "inconveniences",
+    "rude",
+)
+AGENT_BUILDING = (
+    "owns",
+    "apologizes",
+    "empathizes",
+    "informs_proactively",
+    "confirms_resolution",
+)
+CUSTOMER_SIGNALS = ("reports_fault", "wants_to_cancel", "chases", "threatens_churn", "frustrated")
+LABELS = AGENT_BREAKING + AGENT_BUILDING + CUSTOMER_SIGNALS
+
+FINDINGS = ("cancellation_obstructed", "fault_dismissed", "customer_chased", "left_unowned")
+
+LABELS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {
+    Speaker.AGENT: AGENT_BREAKING + AGENT_BUILDING,
+    Speaker.CUSTOMER: CUSTOMER_SIGNALS,
+    Speaker.SYSTEM: (),
+}
+
+
+def is_breaking(label: str) -> bool:
+    """True for an agent behaviour that breaks trust."""
+    return label in AGENT_BREAKING
+
+
+def may_carry(speaker: Speaker, label: str) -> bool:
+    """True when a turn of `speaker` can carry `label` (agents behave, customers signal)."""
+    return label in LABELS_BY_SPEAKER[speaker]

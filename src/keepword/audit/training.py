@@ -1,0 +1,170 @@
+"""Training the label model from labelled conversations: deterministic, and never on dev data.
+
+Each label gets a logistic regression over the turn features of the speakers
+who may carry it. Its threshold is chosen on out-of-fold predictions over the
+training conversations (grouped by conversation), so the dev set stays unseen
+until it is scored. Needs scikit-learn (the `train` extra).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from keepword.audit.components.cues import PhraseCues
+from keepword.audit.components.language import LanguageCheck
+from keepword.audit.document import AuditDocument
+from keepword.audit.features import context_of, turn_features
+from keepword.audit.labels import LABELS, LABELS_BY_SPEAKER
+from keepword.audit.model import LabelModel
+from keepword.domain.conversations import Conversation, Speaker
+
+# Labels where a false accusation hurts an agent: their threshold keeps precision at this floor.
+PROTECTED = {"blames_customer": 0.9, "deflects": 0.9, "dismisses_report": 0.9}
+MIN_FEATURE_COUNT = 2  # a word seen once teaches nothing that generalises
+REGULARISATION = 1.0  # liblinear's C
+FOLDS = 5
+WEIGHT_FLOOR = 0.02  # smaller weights change no decision; dropping them keeps the file small
+
+
+@dataclass(frozen=True)
+class Example:
+    """One readable turn: its features, who spoke, the gold labels, and its conversation."""
+
+    features: tuple[str, ...]
+    speaker: Speaker
+    gold: frozenset[str]
+    group: int
+
+
+def examples(labelled: Iterable[tuple[Conversation, dict[str, list[str]]]]) -> list[Example]:
+    """The training examples of labelled conversations (gold maps turn index to labels)."""
+    language, cues = LanguageCheck(), PhraseCues()
+    found = []
+    for group, (conversation, gold) in enumerate(labelled):
+        document = AuditDocument(conversation)
+        language(document)
+        cues(document)
+        texts, speakers = document.texts, document.speakers
+        for index, text in enumerate(texts):
+            if not document.supported[index] or not text.strip():
+                continue
+            if not LABELS_BY_SPEAKER[speakers[index]]:
+                continue
+            context = context_of(index, texts, speakers, document.cues)
+            names = tuple(
+                f.name for f in turn_features(text, speakers[index], document.cues[index], context)
+            )
+            found.append(
+                Example(names, speakers[index], frozenset(gold.get(str(index), [])), group)
+            )
+    return found
+
+
+def train(
+    labelled: Sequence[tuple[Conversation, dict[str, list[str]]]],
+    *,
+    on_label: Callable[[str], None] | None = None,
+) -> LabelModel:
+    """Fit the label model on `labelled` conversations; the same data gives the same model."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    data = examples(labelled)
+    counts = Counter(name for example in data for name in set(example.features))
+    vocabulary = sorted(
+        name
+        for name, count in counts.items()
+        if count >= MIN_FEATURE_COUNT or not name.startswith(("w:", "b:"))
+    )
+    column = {name: i for i, name in enumerate(vocabulary)}
+
+    def matrix(rows: Sequence[Example]) -> Any:
+        indptr, indices = [0], []
+        for example in rows:
+            cols = sorted({column[n] for n in example.features if n in column})
+            indices.extend(cols)
+            indptr.append(len(indices))
+        values = np.ones(len(indices), dtype=np.float64)
+        return csr_matrix((values, indices, indptr), shape=(len(rows), len(vocabulary)))
+
+    def model() -> Any:
+        return LogisticRegression(
+            C=REGULARISATION,
+            solver="liblinear",
+            class_weight="balanced",
+            max_iter=1000,
+            random_state=0,
+        )
+
+    bias: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    weights: dict[str, list[tuple[int, float]]] = {}
+    for label_index, label in enumerate(LABELS):
+        if on_label is not None:
+            on_label(label)
+        rows = [e for e in data if label in LABELS_BY_SPEAKER[e.speaker]]
+        y = np.array([label in e.gold for e in rows], dtype=int)
+        if y.sum() < 2:
+            bias[label], thresholds[label] = -20.0, 1.0  # nothing to learn from: never fires
+            continue
+        x = matrix(rows)
+        groups = np.array([e.group for e in rows])
+        out_of_fold = np.zeros(len(rows))
+        for fit_rows, held_out in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+            if y[fit_rows].sum() == 0:
+                continue
+            fold_model = model().fit(x[fit_rows], y[fit_rows])
+            out_of_fold[held_out] = fold_model.predict_proba(x[held_out])[:, 1]
+        thresholds[label] = choose_threshold(out_of_fold, y, PROTECTED.get(label))
+        fitted = model().fit(x, y)
+        bias[label] = round(float(fitted.intercept_[0]), 4)
+        for col, weight in zip(
+            np.nonzero(fitted.coef_[0])[0],
+            fitted.coef_[0][np.nonzero(fitted.coef_[0])[0]],
+            strict=True,
+        ):
+            if abs(weight) >= WEIGHT_FLOOR:
+                weights.setdefault(vocabulary[col], []).append(
+                    (label_index, round(float(weight), 4))
+                )
+    document = {
+        "labels": list(LABELS),
+        "bias": bias,
+        "thresholds": thresholds,
+        "weights": {name: [list(p) for p in pairs] for name, pairs in sorted(weights.items())},
+    }
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:12]
+    return LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights)
+
+
+def choose_threshold(scores: Any, truth: Any, precision_floor: float | None) -> float:
+    """The threshold with the best F1 on held-out scores; for a protected label, the best F1
+    among thresholds whose precision reaches the floor (else the most precise one)."""
+    import numpy as np
+
+    best_threshold, best_f1 = 0.5, -1.0
+    fallback, fallback_precision = 0.95, -1.0
+    positives = int(truth.sum())
+    for threshold in np.round(np.arange(0.2, 0.96, 0.025), 3):
+        predicted = scores >= threshold
+        tp = int((predicted & (truth == 1)).sum())
+        fp = int((predicted & (truth == 0)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / positives if positives else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if precision_floor is not None and precision < precision_floor:
+            if precision > fallback_precision:
+                fallback, fallback_precision = float(threshold), precision
+            continue
+        if f1 > best_f1:
+            best_threshold, best_f1 = float(threshold), f1
+    if precision_floor is not None and best_f1 < 0:
+        return fallback
+    return best_threshold

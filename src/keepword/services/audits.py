@@ -1,0 +1,136 @@
+"""Use cases of the conversation audit: audit what is stored, keep the results, tell the trust log.
+
+Every label and finding becomes a trust event keyed by where it was found, so
+re-auditing never writes the same event twice; a label a newer model no longer
+finds is withdrawn by a `retracted` event, since the log is append-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from keepword.audit.results import AuditResult
+from keepword.domain.conversations import Conversation
+from keepword.domain.errors import NotFound
+from keepword.domain.events import TrustEvent
+from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
+
+RETRACTED = "retracted"
+
+
+def _events_of(conversation: Conversation, result: AuditResult) -> dict[str, TrustEvent]:
+    """The trust events an audit implies, keyed by their source id."""
+    assert conversation.customer_id is not None
+    events: dict[str, TrustEvent] = {}
+    for found in result.labels:
+        source_id = f"{conversation.external_id}:{found.turn}:{found.label}"
+        turn = conversation.turns[found.turn]
+        details = {
+            "conversation": conversation.external_id,
+            "turn": found.turn,
+            "score": round(found.score, 4),
+            "evidence": turn.text[found.span[0] : found.span[1]][:300],
+        }
+        if turn.agent_id is not None:
+            details["agent"] = turn.agent_id
+        if turn.team is not None:
+            details["team"] = turn.team
+        events[source_id] = TrustEvent(
+            conversation.customer_id, turn.at, found.label, "turn_label", source_id, details
+        )
+    for finding in result.findings:
+        source_id = f"{conversation.external_id}:{finding.label}"
+        last = conversation.turns[max(finding.turns)] if finding.turns else conversation.turns[-1]
+        events[source_id] = TrustEvent(
+            conversation.customer_id,
+            last.at,
+            finding.label,
+            "finding",
+            source_id,
+            {"conversation": conversation.external_id, "turns": list(finding.turns)},
+        )
+    return events
+
+
+def record_audit(
+    uow: UnitOfWork, conversation: Conversation, result: AuditResult, now: datetime
+) -> None:
+    """Store an audit in the open unit of work and append the trust events it changes."""
+    before = uow.audits.get(conversation.external_id)
+    uow.audits.replace(conversation, result, now)
+    if conversation.customer_id is None:
+        return  # an anonymous conversation moves no customer's trust
+    old = _events_of(conversation, before) if before is not None else {}
+    new = _events_of(conversation, result)
+    for source_id, event in new.items():
+        if source_id not in old:
+            uow.trust_events.append(_stamped(event, now))
+    for source_id, event in old.items():
+        if source_id not in new:
+            uow.trust_events.append(
+                TrustEvent(
+                    event.customer_id,
+                    event.occurred_at,
+                    RETRACTED,
+                    event.source_type,
+                    source_id,
+                    {"retracts": event.kind, "model": result.model_version},
+                    now,
+                )
+            )
+
+
+def _stamped(event: TrustEvent, now: datetime) -> TrustEvent:
+    return TrustEvent(
+        event.customer_id,
+        event.occurred_at,
+        event.kind,
+        event.source_type,
+        event.source_id,
+        event.details,
+        now,
+    )
+
+
+def audit_stored_conversation(
+    uow: UnitOfWork, auditor: ConversationAuditor, conversation_id: str, now: datetime
+) -> AuditResult:
+    """Audit a stored conversation again and keep the result (replacing the earlier one)."""
+    with uow:
+        conversation = uow.conversations.get(conversation_id)
+        if conversation is None:
+            raise NotFound("conversation", conversation_id)
+        result = auditor.audit(conversation)
+        record_audit(uow, conversation, result, now)
+        uow.commit()
+    return result
+
+
+def reaudit_outdated(
+    uow_factory: UnitOfWorkFactory,
+    auditor: ConversationAuditor,
+    now: datetime,
+    *,
+    batch_size: int = 200,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Re-audit every conversation not yet audited by the auditor's model; returns how many.
+
+    Each batch commits on its own, so an interrupted run resumes where it stopped.
+    """
+    total = 0
+    while True:
+        uow = uow_factory()
+        with uow:
+            pending = uow.audits.outdated(auditor.model_version, batch_size)
+            if not pending:
+                return total
+            for conversation_id in pending:
+                conversation = uow.conversations.get(conversation_id)
+                if conversation is not None:
+                    record_audit(uow, conversation, auditor.audit(conversation), now)
+            uow.commit()
+        total += len(pending)
+        if on_batch is not None:
+            on_batch(len(pending))
