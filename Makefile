@@ -52,7 +52,8 @@ test-postgres: install-dev
 test: lint typecheck layers test-sqlite test-postgres
 
 bench: install-dev
-	@echo "No benchmarks yet: they arrive with the audit and the trust index."
+	$(BIN)/python bench/audit_throughput.py
+	$(BIN)/python bench/import_rate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

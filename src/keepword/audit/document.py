@@ -31,6 +31,8 @@ class AuditDocument:
     unsupported: list[UnsupportedTurn] = field(default_factory=list)
     # Per turn, the evidence each source found: precise cues and the learned model.
     cues: list[list[Evidence]] = field(default_factory=list)
+    # Labels whose look-alike wording was found ("DM us" for deflects): a hint against them.
+    vetoes: list[set[str]] = field(default_factory=list)
     model_scores: list[dict[str, Evidence]] = field(default_factory=list)
     labels: list[TurnLabel] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -39,6 +41,7 @@ class AuditDocument:
         count = len(self.conversation.turns)
         self.supported = [True] * count
         self.cues = [[] for _ in range(count)]
+        self.vetoes = [set() for _ in range(count)]
         self.model_scores = [{} for _ in range(count)]
 
     @property

@@ -1,15 +1,16 @@
 """The features the learned model reads from a turn: the same code trains and predicts.
 
-Words and word pairs of the turn, the cues that fired on it, and a little of
-what came before (did the customer already ask to cancel? did they just ask
-for a status?). Each feature remembers where in the text it came from, so a
-label found by the model can still point at its evidence.
+Words and word pairs of the turn, the cues that fired on it (and the look-alikes
+that argue against a label), and a little of what came before (did the
+customer already ask to cancel? did they just ask for a status?). Each
+feature remembers where in the text it came from, so a label found by the
+model can still point at its evidence.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -17,8 +18,7 @@ from keepword.audit.document import Evidence
 from keepword.domain.conversations import Speaker
 
 _TOKEN = re.compile(
-    r"(?P<url>https?://\S+|www\.\S+)|(?P<handle>@\w+)|(?P<num>\d+(?:[.,:]\d+)*)"
-    r"|(?P<word>[^\W\d_]+(?:['\u2019][^\W\d_]+)*)|(?P<mark>[!?])"
+    r"https?://\S+|www\.\S+|@\w+|\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[!?]"
 )
 _STATUS_QUESTION = re.compile(
     r"\b(?:where(?:'s| is)|when (?:will|is|can|does)|how long|what(?:'s| is) the status|"
@@ -29,27 +29,28 @@ _STATUS_QUESTION = re.compile(
 MAX_FEATURES_PER_TURN = 400
 
 
-@dataclass(frozen=True)
-class Feature:
-    """A named feature of a turn and the characters it came from ((0, 0): the turn as a whole)."""
-
-    name: str
-    span: tuple[int, int]
+WHOLE_TURN = (0, 0)  # the span of a feature that belongs to the turn as a whole
 
 
-def tokens(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """The turn's tokens, normalised (lower case; URLs, handles and numbers folded), with spans."""
-    found = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word":
-            token = match.group().lower().replace("\u2019", "'")
-        elif kind == "mark":
-            token = match.group()
-        else:
-            token = f"<{kind}>"
-        found.append((token, match.span()))
-    return found
+def _normalise(token: str) -> str:
+    first = token[0]
+    if first == "@":
+        return "<handle>"
+    if first.isdigit():
+        return "<num>"
+    if "://" in token or token[:4].lower() == "www.":
+        return "<url>"
+    return token.lower().replace("\u2019", "'")
+
+
+def tokens(text: str) -> list[str]:
+    """The turn's tokens, normalised: lower case; URLs, handles and numbers folded."""
+    return [_normalise(token) for token in _TOKEN.findall(text)]
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of `tokens(text)` lies in the text (computed only when evidence is needed)."""
+    return [match.span() for match in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -63,59 +64,87 @@ class TurnContext:
     is_first_turn: bool = False
 
 
-def context_of(
-    index: int,
-    texts: Sequence[str],
-    speakers: Sequence[Speaker],
-    cues: Sequence[Sequence[Evidence]],
-) -> TurnContext:
-    """Summarise turns 0..index-1 from their texts and cue hits (never from later turns)."""
+def contexts(
+    texts: Sequence[str], speakers: Sequence[Speaker], cues: Sequence[Sequence[Evidence]]
+) -> list[TurnContext]:
+    """For each turn, what the turns before it said (never the turns after it), in one pass."""
+    found = []
     cancel_requests = 0
-    fault_reported = False
-    helped = False
-    for earlier in range(index):
-        labels = {e.label for e in cues[earlier]}
-        if speakers[earlier] is Speaker.CUSTOMER:
+    fault_reported = helped = False
+    previous_customer: int | None = None
+    for index, speaker in enumerate(speakers):
+        status_asked = previous_customer is not None and bool(
+            _STATUS_QUESTION.search(texts[previous_customer])
+        )
+        found.append(TurnContext(cancel_requests, fault_reported, status_asked, helped, index == 0))
+        labels = {e.label for e in cues[index]}
+        if speaker is Speaker.CUSTOMER:
             cancel_requests += "wants_to_cancel" in labels
             fault_reported = fault_reported or "reports_fault" in labels
-        elif speakers[earlier] is Speaker.AGENT and len(texts[earlier]) > 80:
+            previous_customer = index
+        elif speaker is Speaker.AGENT and len(texts[index]) > 80:
             helped = True
-    previous_customer = next(
-        (i for i in range(index - 1, -1, -1) if speakers[i] is Speaker.CUSTOMER), None
-    )
-    status_asked = previous_customer is not None and bool(
-        _STATUS_QUESTION.search(texts[previous_customer])
-    )
-    return TurnContext(cancel_requests, fault_reported, status_asked, helped, index == 0)
+    return found
+
+
+@dataclass
+class TurnFeatures:
+    """A turn's feature names, and how to find the characters each came from."""
+
+    names: list[str]
+    text: str
+    token_count: int
+    cue_spans: tuple[tuple[int, int], ...]
+    _spans: list[tuple[int, int]] | None = None
+
+    def span_of(self, index: int) -> tuple[int, int]:
+        """The span of feature `index`: a word, a word pair, a cue, or (0, 0) for the turn."""
+        n = self.token_count
+        word_features = 2 * n - 1 if n else 0
+        if index < word_features:
+            if self._spans is None:  # found once, and only for turns that need evidence
+                self._spans = token_spans(self.text)
+            spans = self._spans
+            if index < n:
+                return spans[index]
+            return (spans[index - n][0], spans[index - n + 1][1])
+        cue = index - word_features
+        if 0 <= cue < len(self.cue_spans):
+            return self.cue_spans[cue]
+        return WHOLE_TURN
 
 
 def turn_features(
-    text: str, speaker: Speaker, cues: Sequence[Evidence], context: TurnContext
-) -> list[Feature]:
-    """Every feature of one turn, in a stable order."""
+    text: str,
+    speaker: Speaker,
+    cues: Sequence[Evidence],
+    context: TurnContext,
+    vetoes: Iterable[str] = (),
+) -> TurnFeatures:
+    """Every feature of one turn, in a stable order: words, word pairs, cues, then the turn's."""
     toks = tokens(text)
-    features = [Feature(f"w:{token}", span) for token, span in toks]
-    features += [Feature(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in pairwise(toks)]
-    features += [Feature(f"cue:{e.label}", e.span) for e in cues]
-    whole = (0, 0)
-    features.append(Feature(f"speaker:{speaker.value}", whole))
+    names = [f"w:{token}" for token in toks]
+    names += [f"b:{a} {b}" for a, b in pairwise(toks)]
+    names += [f"cue:{evidence.label}" for evidence in cues]
+    names.append(f"speaker:{speaker.value}")
+    names += [f"veto:{label}" for label in vetoes]
     if len(toks) <= 3:
-        features.append(Feature("len:short", whole))
+        names.append("len:short")
     elif len(toks) > 60:
-        features.append(Feature("len:long", whole))
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
-        features.append(Feature("shape:caps", whole))
+        names.append("len:long")
+    letters = sum(map(str.isalpha, text))
+    if letters >= 12 and sum(map(str.isupper, text)) / letters > 0.7:
+        names.append("shape:caps")
     if context.cancel_requests:
-        features.append(Feature("ctx:cancel_asked", whole))
+        names.append("ctx:cancel_asked")
     if context.cancel_requests >= 2:
-        features.append(Feature("ctx:cancel_asked_again", whole))
+        names.append("ctx:cancel_asked_again")
     if context.fault_reported:
-        features.append(Feature("ctx:fault_reported", whole))
+        names.append("ctx:fault_reported")
     if context.status_asked_just_before:
-        features.append(Feature("ctx:status_asked", whole))
+        names.append("ctx:status_asked")
     if context.agent_helped_before:
-        features.append(Feature("ctx:helped_before", whole))
+        names.append("ctx:helped_before")
     if context.is_first_turn:
-        features.append(Feature("ctx:first_turn", whole))
-    return features[:MAX_FEATURES_PER_TURN]
+        names.append("ctx:first_turn")
+    return TurnFeatures(names[:MAX_FEATURES_PER_TURN], text, len(toks), tuple(e.span for e in cues))

@@ -18,7 +18,7 @@ from typing import Any
 from keepword.audit.components.cues import PhraseCues
 from keepword.audit.components.language import LanguageCheck
 from keepword.audit.document import AuditDocument
-from keepword.audit.features import context_of, turn_features
+from keepword.audit.features import contexts, turn_features
 from keepword.audit.labels import LABELS, LABELS_BY_SPEAKER
 from keepword.audit.model import LabelModel
 from keepword.domain.conversations import Conversation, Speaker
@@ -50,17 +50,17 @@ def examples(labelled: Iterable[tuple[Conversation, dict[str, list[str]]]]) -> l
         language(document)
         cues(document)
         texts, speakers = document.texts, document.speakers
-        for index, text in enumerate(texts):
+        for index, context in enumerate(contexts(texts, speakers, document.cues)):
+            text, speaker = texts[index], speakers[index]
             if not document.supported[index] or not text.strip():
                 continue
-            if not LABELS_BY_SPEAKER[speakers[index]]:
+            if not LABELS_BY_SPEAKER[speaker]:
                 continue
-            context = context_of(index, texts, speakers, document.cues)
-            names = tuple(
-                f.name for f in turn_features(text, speakers[index], document.cues[index], context)
+            features = turn_features(
+                text, speaker, document.cues[index], context, document.vetoes[index]
             )
             found.append(
-                Example(names, speakers[index], frozenset(gold.get(str(index), [])), group)
+                Example(tuple(features.names), speaker, frozenset(gold.get(str(index), [])), group)
             )
     return found
 
@@ -103,6 +103,7 @@ def train(
             random_state=0,
         )
 
+    report: dict[str, dict[str, float]] = {}
     bias: dict[str, float] = {}
     thresholds: dict[str, float] = {}
     weights: dict[str, list[tuple[int, float]]] = {}
@@ -123,6 +124,7 @@ def train(
             fold_model = model().fit(x[fit_rows], y[fit_rows])
             out_of_fold[held_out] = fold_model.predict_proba(x[held_out])[:, 1]
         thresholds[label] = choose_threshold(out_of_fold, y, PROTECTED.get(label))
+        report[label] = held_out_scores(out_of_fold, y, thresholds[label])
         fitted = model().fit(x, y)
         bias[label] = round(float(fitted.intercept_[0]), 4)
         for col, weight in zip(
@@ -141,7 +143,26 @@ def train(
         "weights": {name: [list(p) for p in pairs] for name, pairs in sorted(weights.items())},
     }
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:12]
-    return LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights)
+    trained = LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights)
+    trained.training = {"examples": len(data), "held_out": report}
+    return trained
+
+
+def held_out_scores(scores: Any, truth: Any, threshold: float) -> dict[str, float]:
+    """Precision, recall and F1 of out-of-fold scores at `threshold`, with the positives."""
+    predicted = scores >= threshold
+    tp = int((predicted & (truth == 1)).sum())
+    fp = int((predicted & (truth == 0)).sum())
+    positives = int(truth.sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "positives": positives,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
 
 
 def choose_threshold(scores: Any, truth: Any, precision_floor: float | None) -> float:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from keepword.audit.document import AuditDocument, Evidence
-from keepword.audit.labels import may_carry
+from keepword.audit.labels import LABELS_BY_SPEAKER
 
 
 @dataclass(frozen=True)
@@ -193,15 +196,24 @@ CUES: list[Cue] = [
     *_cues(
         "reports_fault",
         0.85,
-        r"\b(?:isn'?t|is not|aren'?t|are not|not|doesn'?t|does not|don'?t|won'?t|will not|"
-        r"can'?t|cannot|stopped|keeps?|kept)\s+(?:\w+\s+){0,2}(?:work(?:ing)?|load(?:ing)?|"
-        r"connect(?:ing)?|turn(?:ing)? on|charg(?:e|ing)|open(?:ing)?|sync(?:ing)?|"
-        r"crash(?:ing|es)?|drop(?:ping|s)?|freez(?:e|ing|es)|arrived?|respond(?:ing)?|"
-        r"stream(?:ing)?|play(?:ing)?|send(?:ing)?|receiv(?:e|ing))\b",
-        r"\b(?:error|outage|down again|no (?:signal|service|internet|connection|wifi|dial tone)|"
-        r"keeps (?:crashing|dropping|freezing|disconnecting|buffering)|is down|went down|"
-        r"broken|faulty|defective|glitch|bug)\b",
-        r"\b(?:charged|billed) (?:me )?(?:twice|double|wrong(?:ly)?|incorrectly|for something)\b",
+        r"\b(?:isn'?t|is not|aren'?t|are not|not|doesn'?t|does not|don'?t|didn'?t|won'?t|"
+        r"will not|can'?t|cannot|couldn'?t|unable to|stopped|keeps?|kept|still)\s+(?:\w+\s+)"
+        r"{0,2}(?:work(?:ing|s)?|load(?:ing|s)?|connect(?:ing|s)?|turn(?:ing)? on|charg(?:e|ing)|"
+        r"open(?:ing|s)?|sync(?:ing)?|crash(?:ing|es)?|drop(?:ping|s)?|freez(?:e|ing|es)|"
+        r"arrived?|respond(?:ing)?|stream(?:ing)?|play(?:ing)?|send(?:ing)?|receiv(?:e|ing)|"
+        r"log(?:ging)? in|sign(?:ing)? in|download(?:ing)?|install(?:ing)?|updat(?:e|ing)|"
+        r"print(?:ing)?|hear|show(?:ing)? up|go(?:ing)? through|deliver(?:ed)?|fixed)\b",
+        r"\b(?:error(?: code| message)?|outage|down again|no (?:signal|service|internet|"
+        r"connection|wifi|wi-fi|dial tone|power|water|sound|picture)|keeps? (?:crashing|dropping|"
+        r"freezing|disconnecting|buffering|restarting|rebooting)|is down|went down|broken|"
+        r"faulty|defective|glitch\w*|bug(?:s|gy)?|crash(?:ed|es|ing)|frozen|malfunction\w*|"
+        r"dead pixels?|won'?t boot|black screen|blue screen)\b",
+        r"\b(?:charged|billed) (?:me )?(?:twice|double|wrong(?:ly)?|incorrectly|for something|"
+        r"again|even though)\b",
+        r"\b(?:never|didn'?t|did not|hasn'?t|has not|still (?:hasn'?t|not|haven'?t))\s+"
+        r"(?:\w+\s+)?(?:arrived?|received|delivered|shipped|showed up|turned up|came)\b",
+        r"\b(?:wrong|missing|damaged|broken|incorrect)\s+(?:\w+\s+)?(?:item|order|package|"
+        r"parcel|delivery|size|charge|amount|bill|invoice|food|part)s?\b",
     ),
     *_cues(
         "wants_to_cancel",
@@ -261,11 +273,352 @@ CUES: list[Cue] = [
         "frustrated",
         0.85,
         r"\b(?:ridiculous|unacceptable|absurd|pathetic|disgraceful|disgusting|shocking|"
-        r"appalling|outrageous|joke|useless|worst|terrible|horrible|awful|infuriating|"
-        r"frustrat\w*|annoy\w*|fed up|sick (?:and tired )?of|disappoint\w*|furious|livid|"
-        r"wtf|ffs|smh|fuming|unbelievable|incompetent|rubbish|garbage|trash|shambles)\b",
+        r"appalling|outrageous|useless|worst|terrible|horrible|horrendous|awful|infuriating|"
+        r"frustrat\w*|annoy(?:ed|ing)|fed up|sick (?:and tired )?of|tired of|disappoint\w*|"
+        r"furious|livid|fuming|wtf|ffs|smh|unbelievable|incompetent|rubbish|garbage|shambles|"
+        r"joke of a|what a joke|is a joke|nightmare|scam(?:med|mers)?|rip-?off|ripped off|"
+        r"hopeless|lousy|pissed|angry|upset|unhappy|not happy|so done|had enough|can'?t stand|"
+        r"fed-up|embarrassing|ashamed|shame on|insane|beyond (?:annoyed|frustrated|angry)|"
+        r"(?:fuck|shit|crap|damn|bullshit|bs)\w*|sucks?|hate (?:this|you|your|it|that|how)|"
+        r"treated like|the run-?around|fml|ugh+|argh+|grr+)\b",
+        r"#\w*(?:sucks|fail|worst|never ?again|boycott|disappointed|angry)\w*",
     ),
 ]
+
+# A label's patterns can only match a text that holds one of its trigger stems, so one
+# Aho-Corasick pass over the text decides which labels' patterns are worth running.
+# tests/unit/test_audit_cue_triggers.py checks that gating never hides a match.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "apologizes": ("sorry", "apolog"),
+    "empathizes": (
+        "frustrat",
+        "annoy",
+        "inconvenien",
+        "upset",
+        "stressful",
+        "disappoint",
+        "difficult",
+        "worr",
+        "concern",
+        "hard",
+        "experience",
+        "service",
+        "understand",
+    ),
+    "owns": (
+        "ll ",
+        "ll\n",
+        "will",
+        "let me",
+        "allow me",
+        "ve ",
+        "have",
+        "leave it with me",
+        "own this",
+        "on it",
+        "consider it done",
+        "ll",
+        "ve",
+    ),
+    "confirms_resolution": (
+        "?",
+        "know",
+        "posted",
+        "updated",
+        "tell us",
+        "update us",
+        "reply",
+        "come back",
+        "reach out",
+        "get back",
+        "message us",
+        "dm us",
+        "contact us",
+        "tweet us",
+        "shout",
+        "hope",
+    ),
+    "deflects": (
+        "department",
+        "team",
+        "area",
+        "problem",
+        "job",
+        "responsib",
+        "only",
+        "just",
+        "contact",
+        "call",
+        "reach out",
+        "touch",
+        "speak",
+        "ring",
+        "phone",
+        "visit",
+        "go to",
+        "handled",
+        "managed",
+        "dealt",
+        "remit",
+        "scope",
+        "control",
+        "go through",
+    ),
+    "blames_customer": (
+        "you",
+        " u ",
+        "ya",
+        "user error",
+        "customer error",
+        "caused",
+        "damaged",
+        "broken",
+        "fault",
+        " u",
+        "u ",
+    ),
+    "dismisses_report": (
+        "there",
+        "works",
+        "working",
+        "looks",
+        "no known",
+        "outage",
+        "issue",
+        "problem",
+        "must be",
+        "has to be",
+        "nothing",
+        "expected",
+        "normal",
+        "as intended",
+        "as designed",
+    ),
+    "obstructs_cancellation": (
+        "cancel",
+        "close",
+        "terminat",
+        "why",
+        "sure",
+        "certain",
+        "considered",
+        "before",
+        "closure",
+    ),
+    "shifts_cost": ("charge", "bill", "pay", "fee", "cost", "covered"),
+    "inconveniences": (
+        "visit",
+        "go to",
+        "come",
+        "pop into",
+        "bring",
+        "again",
+        "check back",
+        "try again",
+        "call back",
+        "keep checking",
+        "fill",
+    ),
+    "rude": (
+        "calm down",
+        "as i",
+        "problem",
+        "obviously",
+        "clearly",
+        "read",
+        "check",
+        "not my fault",
+        "deal with it",
+        "take it or leave it",
+        "whatever",
+        "stop",
+        "quit",
+    ),
+    "informs_proactively": (
+        "eta",
+        "estimated",
+        "way",
+        "en route",
+        "planned",
+        "scheduled",
+        "receive",
+        "get",
+        "see",
+        "next step",
+        "happens next",
+        "will happen",
+    ),
+    "reports_fault": (
+        "n't",
+        "not",
+        "cannot",
+        "unable",
+        "stopped",
+        "keep",
+        "kept",
+        "still",
+        "error",
+        "outage",
+        "down",
+        "no ",
+        "broken",
+        "faulty",
+        "defective",
+        "glitch",
+        "bug",
+        "crash",
+        "frozen",
+        "malfunction",
+        "pixel",
+        "boot",
+        "screen",
+        "charged",
+        "billed",
+        "never",
+        "wrong",
+        "missing",
+        "damaged",
+        "incorrect",
+        "nt ",
+    ),
+    "wants_to_cancel": ("cancel", "close", "terminat", "end", "stop", "unsubscribe"),
+    "chases": (
+        "still",
+        "update",
+        "news",
+        "word",
+        "no one",
+        "noone",
+        "nobody",
+        "no body",
+        "time",
+        "call",
+        "attempt",
+        "called",
+        "contacted",
+        "emailed",
+        "messaged",
+        "dm",
+        "tweeted",
+        "sent",
+        "written",
+        "reached out",
+        "never",
+        "n't",
+        "not",
+        "told",
+        "promised",
+        "assured",
+        "supposed",
+        "get back",
+        "got back",
+        "didnt",
+        "havent",
+        "hasnt",
+        "dont",
+        "nt ",
+        "waiting",
+        "waited",
+        "hello",
+        "anyone",
+        "reply",
+        "respond",
+        "answer",
+        "heard",
+        "hear",
+        "received",
+    ),
+    "threatens_churn": (
+        "switch",
+        "moving",
+        "leaving",
+        "going",
+        "move",
+        "never",
+        "won't",
+        "will not",
+        "not ",
+        "report",
+        "complain",
+        "business elsewhere",
+        "money elsewhere",
+        "custom elsewhere",
+        "cancel",
+        "wont",
+        "elsewhere",
+    ),
+    "frustrated": (
+        "ridiculous",
+        "unacceptable",
+        "absurd",
+        "pathetic",
+        "disgrace",
+        "disgust",
+        "shocking",
+        "appalling",
+        "outrageous",
+        "useless",
+        "worst",
+        "terrible",
+        "horrible",
+        "horrendous",
+        "awful",
+        "infuriat",
+        "frustrat",
+        "annoy",
+        "fed up",
+        "fed-up",
+        "sick",
+        "tired of",
+        "disappoint",
+        "furious",
+        "livid",
+        "fuming",
+        "wtf",
+        "ffs",
+        "smh",
+        "unbelievable",
+        "incompetent",
+        "rubbish",
+        "garbage",
+        "shambles",
+        "joke",
+        "nightmare",
+        "scam",
+        "rip",
+        "hopeless",
+        "lousy",
+        "pissed",
+        "angry",
+        "upset",
+        "unhappy",
+        "not happy",
+        "so done",
+        "had enough",
+        "stand",
+        "embarrass",
+        "ashamed",
+        "shame",
+        "insane",
+        "beyond",
+        "fuck",
+        "shit",
+        "crap",
+        "damn",
+        "bullshit",
+        "bs",
+        "suck",
+        "hate",
+        "treated like",
+        "run-around",
+        "runaround",
+        "fml",
+        "ugh",
+        "argh",
+        "grr",
+        "#",
+    ),
+}
 
 VETOES: dict[str, list[re.Pattern[str]]] = {
     # Moving to a private channel of the same team to keep helping is not deflection.
@@ -283,27 +636,72 @@ VETOES: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+def _trigger_automaton(triggers: dict[str, tuple[str, ...]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    stems: dict[str, set[str]] = {}
+    for label, words in triggers.items():
+        for word in words:
+            stems.setdefault(word, set()).add(label)
+    for word, labels in stems.items():
+        automaton.add_word(word, frozenset(labels))
+    automaton.make_automaton()
+    return automaton
+
+
 class PhraseCues:
-    """Finds the precise cues of every label the speaker may carry, with their spans."""
+    """Finds the precise cues of every label the speaker may carry, with their spans.
+
+    `gated=False` runs every pattern on every turn; it exists so tests can show
+    that the trigger gate changes nothing but the speed.
+    """
 
     name = "cues"
     requires = frozenset({"texts", "speakers", "supported"})
-    assigns = frozenset({"cues"})
+    assigns = frozenset({"cues", "vetoes"})
 
-    def __init__(self, cues: list[Cue] | None = None) -> None:
-        self._cues = cues if cues is not None else CUES
+    def __init__(self, cues: list[Cue] | None = None, *, gated: bool = True) -> None:
+        by_label: dict[str, list[Cue]] = {}
+        for cue in cues if cues is not None else CUES:
+            by_label.setdefault(cue.label, []).append(cue)
+        # One alternation per label: a single scan of the text instead of one per pattern.
+        self._by_label = {
+            label: (
+                re.compile("|".join(f"(?:{c.pattern.pattern})" for c in group), re.IGNORECASE),
+                max(c.strength for c in group),
+            )
+            for label, group in by_label.items()
+        }
+        self._gated = gated
+        self._automaton = _trigger_automaton(TRIGGERS)
+
+    def triggered(self, lowered: str) -> set[str]:
+        """The labels whose trigger stems occur in the (lower-cased) text."""
+        labels: set[str] = set()
+        for _, found in self._automaton.iter(lowered):
+            labels |= found
+        return labels
 
     def __call__(self, document: AuditDocument) -> None:
-        for index, (text, speaker) in enumerate(
-            zip(document.texts, document.speakers, strict=True)
-        ):
+        turns = zip(document.texts, document.speakers, strict=True)
+        for index, (text, speaker) in enumerate(turns):
             if not document.supported[index] or not text:
                 continue
-            found: dict[str, Evidence] = {}
-            for cue in self._cues:
-                if cue.label in found or not may_carry(speaker, cue.label):
+            allowed = LABELS_BY_SPEAKER[speaker]
+            if self._gated:
+                candidates = self.triggered(text.lower()).intersection(allowed)
+            else:
+                candidates = set(allowed)
+            found: list[Evidence] = []
+            for label in allowed:
+                if label not in candidates or label not in self._by_label:
                     continue
-                match = cue.pattern.search(text)
+                pattern, strength = self._by_label[label]
+                match = pattern.search(text)
                 if match is not None:
-                    found[cue.label] = Evidence(cue.label, cue.strength, match.span())
-            document.cues[index] = list(found.values())
+                    found.append(Evidence(label, strength, match.span()))
+            document.cues[index] = found
+            document.vetoes[index] = {
+                label
+                for label, patterns in VETOES.items()
+                if label in candidates and any(p.search(text) for p in patterns)
+            }

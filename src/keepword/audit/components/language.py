@@ -47,22 +47,33 @@ OTHERS: dict[str, frozenset[str]] = {
 MIN_WORDS = 4  # fewer words than this give no reliable signal ("ok gracias" stays readable)
 
 
+# Each word of the lists above, with the languages it belongs to: one lookup a word.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _name, _vocabulary in (("English", ENGLISH), *OTHERS.items()):
+    for _word in _vocabulary:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _name)
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
+
+
 def language_problem(text: str) -> str | None:
     """Why the audit cannot read `text`, or None when it is English or too short to tell."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 10:
-        latin = sum(1 for c in letters if _LATIN.match(c))
-        if latin / len(letters) < 0.5:
+    if not text.isascii():
+        non_latin = len(_NON_LATIN_LETTER.findall(text))
+        letters = non_latin + len(_LATIN.findall(text))
+        if letters >= 10 and non_latin / letters > 0.5:
             return "not English: written in a non-Latin script"
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    english = sum(w in ENGLISH for w in words)
-    best, best_count = max(
-        ((name, sum(w in vocabulary for w in words)) for name, vocabulary in OTHERS.items()),
-        key=lambda pair: pair[1],
-    )
-    if best_count >= 2 and best_count > 2 * english:
+    counts: dict[str, int] = {}
+    for word in words:
+        for language in _LANGUAGES_OF.get(word, ()):
+            counts[language] = counts.get(language, 0) + 1
+    english = counts.pop("English", 0)
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: counts[name])
+    if counts[best] >= 2 and counts[best] > 2 * english:
         return f"not English: looks like {best}"
     return None
 

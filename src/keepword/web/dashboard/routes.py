@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,12 +15,16 @@ from fastapi.templating import Jinja2Templates
 
 from keepword import clock
 from keepword.adapters.helpdesk.records import format_balance
+from keepword.audit.coaching import coaching_for
+from keepword.audit.labels import LABELS, is_breaking
+from keepword.audit.results import AuditResult
 from keepword.domain.access import User
-from keepword.domain.errors import NotFound
+from keepword.domain.errors import InvalidValue, NotFound
 from keepword.services import queries
 from keepword.services.access import end_session, log_in, start_session, user_of_session
 from keepword.services.ports import ListFilter, PageRequest
 from keepword.web.api.deps import KeepwordDep
+from keepword.web.dashboard.highlight import pieces, tone
 from keepword.web.dashboard.sessions import COOKIE, SessionSigner
 
 HERE = Path(__file__).parent
@@ -47,6 +51,7 @@ def _local(value: datetime | None, timezone: str | None = None) -> str:
 
 templates.env.filters["local"] = _local
 templates.env.filters["money"] = format_balance
+templates.env.filters["tone"] = lambda label: tone((label,))
 
 
 def _signer(request: Request) -> SessionSigner:
@@ -186,14 +191,90 @@ def conversation(
         return _not_found(request, user, error)
     customer = queries.get_customer(uow, found.customer_id) if found.customer_id else None
     timezone = (customer.timezone if customer else None) or queries.get_organisation(uow).timezone
+    try:
+        audit: AuditResult | None = queries.get_audit(uow, conversation_id)
+    except NotFound:
+        audit = None
+    found_labels = list(audit.labels) if audit else []
+    breaking = sorted({f.label for f in found_labels if is_breaking(f.label)})
     context = {
         "user": user,
         "conversation": found,
         "customer": customer,
         "timezone": timezone,
         "agents": queries.agent_names(uow, found.agent_ids),
+        "audit": audit,
+        "pieces": [
+            pieces(turn.text, [f for f in found_labels if f.turn == index])
+            for index, turn in enumerate(found.turns)
+        ],
+        "labels_by_turn": {
+            index: [f.label for f in found_labels if f.turn == index]
+            for index in range(len(found.turns))
+        },
+        "unsupported": {u.turn: u.reason for u in audit.unsupported} if audit else {},
+        "coaching": [(label, coaching_for(label)) for label in breaking],
     }
     return _page(request, "conversation.html", context)
+
+
+@router.get("/findings")
+def findings(
+    request: Request,
+    kw: KeepwordDep,
+    user: UserDep,
+    label: str | None = None,
+    agent: str | None = None,
+    team: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    cursor: str | None = None,
+) -> HTMLResponse:
+    uow = kw.uow()
+    organisation = queries.get_organisation(uow)
+    zone = ZoneInfo(organisation.timezone)
+    try:
+        start = _day(since, zone, "since")
+        end = _day(until, zone, "until")
+    except InvalidValue as error:
+        return _page(request, "not_found.html", {"user": user, "message": str(error)}, status=422)
+    extra = {k: v for k, v in {"label": label, "agent_id": agent}.items() if v}
+    where = ListFilter(
+        team=team or None,
+        since=start,
+        until=end + timedelta(days=1) if end else None,
+        extra=extra,
+    )
+    page = queries.list_found_labels(uow, where, PageRequest(PAGE_SIZE, cursor))
+    agents = queries.list_agents(uow, ListFilter(), PageRequest(500)).items
+    context = {
+        "user": user,
+        "page": page,
+        "labels": LABELS,
+        "teams": sorted({a.team for a in agents if a.team}),
+        "agents": sorted(agents, key=lambda a: a.name or a.external_id),
+        "agent_names": {a.external_id: a.name or a.external_id for a in agents},
+        "filters": {
+            "label": label or "",
+            "agent": agent or "",
+            "team": team or "",
+            "since": since or "",
+            "until": until or "",
+        },
+        "timezone": organisation.timezone,
+    }
+    return _page(request, "findings.html", context)
+
+
+def _day(value: str | None, zone: ZoneInfo, field: str) -> datetime | None:
+    """The start of a YYYY-MM-DD day in the organisation's time zone, or None when blank."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidValue(field, f"'{value}' is not a date such as 2026-11-23") from error
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
 def _to_login(_: Request, error: Exception) -> Response:
