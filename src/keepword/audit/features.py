@@ -18,7 +18,8 @@ from keepword.audit.document import Evidence
 from keepword.domain.conversations import Speaker
 
 _TOKEN = re.compile(
-    r"https?://\S+|www\.\S+|@\w+|\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[!?]"
+    r"https?://\S+|www\.\S+|@\w+|\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[!?]",
+    re.IGNORECASE,
 )
 _STATUS_QUESTION = re.compile(
     r"\b(?:where(?:'s| is)|when (?:will|is|can|does)|how long|what(?:'s| is) the status|"
@@ -29,22 +30,37 @@ _STATUS_QUESTION = re.compile(
 MAX_FEATURES_PER_TURN = 400
 
 
+# Byte tables that delete all but (upper-case) ASCII letters: counting them runs in C.
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+_NOT_ASCII_UPPER = bytes(b for b in range(256) if not 65 <= b <= 90)
 WHOLE_TURN = (0, 0)  # the span of a feature that belongs to the turn as a whole
+
+
+_DIGIT = re.compile(r"\d")
+# The same words as _TOKEN on plain ASCII text, several times faster than its Unicode classes.
+_ASCII_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[!?]")
+URL, HANDLE, NUMBER = "<url>", "<handle>", "<num>"
 
 
 def _normalise(token: str) -> str:
     first = token[0]
     if first == "@":
-        return "<handle>"
+        return HANDLE
     if first.isdigit():
-        return "<num>"
+        return NUMBER
     if "://" in token or token[:4].lower() == "www.":
-        return "<url>"
+        return URL
     return token.lower().replace("\u2019", "'")
 
 
 def tokens(text: str) -> list[str]:
     """The turn's tokens, normalised: lower case; URLs, handles and numbers folded."""
+    if text.isascii():
+        lowered = text.lower()
+        # Most turns hold no handle, number or link: then plain words are all there is.
+        plain = "@" not in text and "http" not in lowered and "www." not in lowered
+        if plain and not _DIGIT.search(text):
+            return _ASCII_TOKEN.findall(lowered)
     return [_normalise(token) for token in _TOKEN.findall(text)]
 
 
@@ -132,8 +148,9 @@ def turn_features(
         names.append("len:short")
     elif len(toks) > 60:
         names.append("len:long")
-    letters = sum(map(str.isalpha, text))
-    if letters >= 12 and sum(map(str.isupper, text)) / letters > 0.7:
+    raw = text.encode("ascii", "ignore")
+    letters = len(raw.translate(None, _NOT_ASCII_LETTER))
+    if letters >= 12 and len(raw.translate(None, _NOT_ASCII_UPPER)) / letters > 0.7:
         names.append("shape:caps")
     if context.cancel_requests:
         names.append("ctx:cancel_asked")

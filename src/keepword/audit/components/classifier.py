@@ -1,16 +1,18 @@
-"""The learned model's scores for every label a turn's speaker may carry."""
+"""The learned model's scores: each label a turn's speaker may carry that reaches its threshold."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from keepword.audit.document import AuditDocument, Evidence
-from keepword.audit.features import WHOLE_TURN, TurnFeatures, contexts, turn_features
+from keepword.audit.features import TurnFeatures, contexts, turn_features
 from keepword.audit.labels import LABELS_BY_SPEAKER
 from keepword.audit.model import LabelModel
 from keepword.domain.conversations import Speaker
 
 
 class LinearClassifier:
-    """Scores each readable turn with the label model; the decision comes later."""
+    """Scores each readable turn with the label model and keeps what reaches its threshold."""
 
     name = "classifier"
     requires = frozenset({"texts", "speakers", "supported", "cues", "vetoes"})
@@ -18,6 +20,11 @@ class LinearClassifier:
 
     def __init__(self, model: LabelModel) -> None:
         self.model = model
+        self._thresholds = np.array([model.thresholds.get(label, 0.5) for label in model.labels])
+        self._allowed = {
+            speaker: np.array([label in LABELS_BY_SPEAKER[speaker] for label in model.labels])
+            for speaker in Speaker
+        }
 
     def __call__(self, document: AuditDocument) -> None:
         texts, speakers = document.texts, document.speakers
@@ -34,12 +41,12 @@ class LinearClassifier:
             return
         model = self.model
         probabilities = model.probabilities([features for _, features in scored])
-        for (index, features), row in zip(scored, probabilities, strict=True):
-            evidence = {}
-            for label in LABELS_BY_SPEAKER[speakers[index]]:
-                probability = float(row[model.index[label]])
-                # Only a label that can be kept needs its evidence found.
-                kept = probability >= model.thresholds.get(label, 0.5)
-                span = model.evidence(features, label) if kept else WHOLE_TURN
-                evidence[label] = Evidence(label, probability, span)
-            document.model_scores[index] = evidence
+        allowed = np.array([self._allowed[speakers[index]] for index, _ in scored])
+        # Only labels that reach their threshold are kept, so only they need evidence.
+        kept = (probabilities >= self._thresholds) & allowed
+        for row, column in zip(*np.nonzero(kept), strict=True):
+            index, features = scored[row]
+            label = model.labels[column]
+            document.model_scores[index][label] = Evidence(
+                label, float(probabilities[row, column]), model.evidence(features, label)
+            )
