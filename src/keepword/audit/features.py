@@ -105,29 +105,32 @@ def contexts(
 
 @dataclass
 class TurnFeatures:
-    """A turn's feature names, and how to find the characters each came from."""
+    """A turn's feature names, and how to find the characters each came from.
+
+    Order: cues, then the features of the whole turn, then words, then word
+    pairs, so a very long turn loses only its last words to the cap, never a cue.
+    """
 
     names: list[str]
     text: str
-    token_count: int
     cue_spans: tuple[tuple[int, int], ...]
+    whole_count: int
+    token_count: int
     _spans: list[tuple[int, int]] | None = None
 
     def span_of(self, index: int) -> tuple[int, int]:
-        """The span of feature `index`: a word, a word pair, a cue, or (0, 0) for the turn."""
-        n = self.token_count
-        word_features = 2 * n - 1 if n else 0
-        if index < word_features:
-            if self._spans is None:  # found once, and only for turns that need evidence
-                self._spans = token_spans(self.text)
-            spans = self._spans
-            if index < n:
-                return spans[index]
-            return (spans[index - n][0], spans[index - n + 1][1])
-        cue = index - word_features
-        if 0 <= cue < len(self.cue_spans):
-            return self.cue_spans[cue]
-        return WHOLE_TURN
+        """The span of feature `index`: a cue, a word, a word pair, or (0, 0) for the turn."""
+        if index < len(self.cue_spans):
+            return self.cue_spans[index]
+        index -= len(self.cue_spans) + self.whole_count
+        if index < 0:
+            return WHOLE_TURN
+        if self._spans is None:  # found once, and only for turns that need evidence
+            self._spans = token_spans(self.text)
+        spans, n = self._spans, self.token_count
+        if index < n:
+            return spans[index]
+        return (spans[index - n][0], spans[index - n + 1][1])
 
 
 def turn_features(
@@ -137,31 +140,34 @@ def turn_features(
     context: TurnContext,
     vetoes: Iterable[str] = (),
 ) -> TurnFeatures:
-    """Every feature of one turn, in a stable order: words, word pairs, cues, then the turn's."""
+    """Every feature of one turn, in a stable order, at most MAX_FEATURES_PER_TURN."""
     toks = tokens(text)
-    names = [f"w:{token}" for token in toks]
-    names += [f"b:{a} {b}" for a, b in pairwise(toks)]
-    names += [f"cue:{evidence.label}" for evidence in cues]
-    names.append(f"speaker:{speaker.value}")
-    names += [f"veto:{label}" for label in vetoes]
+    whole = [f"speaker:{speaker.value}", *(f"veto:{label}" for label in vetoes)]
     if len(toks) <= 3:
-        names.append("len:short")
+        whole.append("len:short")
     elif len(toks) > 60:
-        names.append("len:long")
+        whole.append("len:long")
     raw = text.encode("ascii", "ignore")
     letters = len(raw.translate(None, _NOT_ASCII_LETTER))
     if letters >= 12 and len(raw.translate(None, _NOT_ASCII_UPPER)) / letters > 0.7:
-        names.append("shape:caps")
+        whole.append("shape:caps")
     if context.cancel_requests:
-        names.append("ctx:cancel_asked")
+        whole.append("ctx:cancel_asked")
     if context.cancel_requests >= 2:
-        names.append("ctx:cancel_asked_again")
+        whole.append("ctx:cancel_asked_again")
     if context.fault_reported:
-        names.append("ctx:fault_reported")
+        whole.append("ctx:fault_reported")
     if context.status_asked_just_before:
-        names.append("ctx:status_asked")
+        whole.append("ctx:status_asked")
     if context.agent_helped_before:
-        names.append("ctx:helped_before")
+        whole.append("ctx:helped_before")
     if context.is_first_turn:
-        names.append("ctx:first_turn")
-    return TurnFeatures(names[:MAX_FEATURES_PER_TURN], text, len(toks), tuple(e.span for e in cues))
+        whole.append("ctx:first_turn")
+    names = [f"cue:{evidence.label}" for evidence in cues] + whole
+    room = MAX_FEATURES_PER_TURN - len(names)
+    # Words first, then pairs, each list cut to what is left of the cap.
+    kept = toks[: max(room, 0)]
+    names += [f"w:{token}" for token in kept]
+    room -= len(kept)
+    names += [f"b:{a} {b}" for a, b in pairwise(toks)][: max(room, 0)]
+    return TurnFeatures(names, text, tuple(e.span for e in cues), len(whole), len(kept))

@@ -713,8 +713,9 @@ class PhraseCues:
                 if match is not None:
                     found.append(Evidence(label, strength, match.span()))
             document.cues[index] = found
+            # Vetoes are few and cheap, and run whatever the gate says.
             document.vetoes[index] = {
                 label
                 for label, patterns in VETOES.items()
-                if label in candidates and any(p.search(text) for p in patterns)
+                if label in allowed and any(p.search(text) for p in patterns)
             }
