@@ -112,15 +112,19 @@ def train(
             on_label(label)
         rows = [e for e in data if label in LABELS_BY_SPEAKER[e.speaker]]
         y = np.array([label in e.gold for e in rows], dtype=int)
-        if y.sum() < 2:
+        if y.sum() < 2 or y.sum() == len(y):
             bias[label], thresholds[label] = -20.0, 1.0  # nothing to learn from: never fires
             continue
         x = matrix(rows)
         groups = np.array([e.group for e in rows])
         out_of_fold = np.zeros(len(rows))
-        for fit_rows, held_out in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-            if y[fit_rows].sum() == 0:
-                continue
+        folds = min(FOLDS, len(set(groups.tolist())))
+        if folds < 2:  # too few conversations to hold any out: keep the default threshold
+            out_of_fold[:] = 0.5
+        splits = GroupKFold(n_splits=folds).split(x, y, groups) if folds >= 2 else []
+        for fit_rows, held_out in splits:
+            if len(set(y[fit_rows].tolist())) < 2:
+                continue  # a fold with one class only teaches nothing
             fold_model = model().fit(x[fit_rows], y[fit_rows])
             out_of_fold[held_out] = fold_model.predict_proba(x[held_out])[:, 1]
         thresholds[label] = choose_threshold(out_of_fold, y, PROTECTED.get(label))

@@ -44,7 +44,8 @@ CUES: list[Cue] = [
         r"\bapologi[sz]e\b",
         r"\bapologies\b",
         r"\bsorry\s+(?:to\s+hear|about|for|that|you|if)\b",
-        r"^\s*(?:@\w+\s+)*sorry\b",
+        r"^\s*(?:@\w+\s+)*sorry\b(?!\s*,?\s*(?:but\s+)?(?:can|could|would)\s+(?:you|u)\s+"
+        r"(?:please\s+)?(?:repeat|say))",
     ),
     *_cues(
         "empathizes",
@@ -76,7 +77,7 @@ CUES: list[Cue] = [
         "confirms_resolution",
         0.9,
         r"\b(?:is|are)\s+(?:everything|it|things|all|your \w+(?: \w+)?)\s+(?:now\s+)?"
-        r"(?:working|back|sorted|resolved|fixed|ok|okay|running|good|fine)\b[^.?!]*\?",
+        r"(?:working|back|sorted|resolved|fixed|ok|okay|running|good|fine)\b[^.?!]{0,80}\?",
         r"\b(?:let us know|let me know|keep us (?:posted|updated)|keep me (?:posted|updated)|"
         r"tell us|update us)\b[^.?!]{0,25}\b(?:how (?:it|that|this|things|you) (?:goes|go|went|"
         r"get on|plays? out|works? out|turns? out)|if (?:that|this|it|these|those|the \w+) "
@@ -88,9 +89,9 @@ CUES: list[Cue] = [
         r" again|persists?|continues?|still|recurs?|comes? back|returns?|doesn'?t (?:work|help)|"
         r"not (?:work|help|resolved|fixed)|any (?:more |other )?(?:issues|problems|trouble))",
         r"\b(?:did|has|have|does)\s+(?:that|this|it|the \w+|these|those)\s+(?:\w+\s+)?"
-        r"(?:help|work|fix|solve|resolve|do the trick|sort)\w*\b[^.?!]*\?",
+        r"(?:help|work|fix|solve|resolve|do the trick|sort)\w*\b[^.?!]{0,80}\?",
         r"\b(?:are you|is it)\s+(?:still\s+)?(?:having|experiencing|seeing|getting)\b"
-        r"[^.?!]*(?:issue|problem|trouble|error)s?\b[^.?!]*\?",
+        r"[^.?!]{0,80}(?:issue|problem|trouble|error)s?\b[^.?!]{0,80}\?",
         r"\b(?:hope|hopefully)\s+(?:that|this|it|everything)\s+(?:helps|works|is sorted|fixes)"
         r"\b[^.?!]{0,40}\b(?:let us know|let me know|if not)\b",
     ),
@@ -110,6 +111,8 @@ CUES: list[Cue] = [
         r"\b(?:you(?:'ll)? (?:need|have) to|you (?:should|must|can)) (?:contact|call|reach out "
         r"to|get in touch with|speak (?:to|with)|go through)\b",
         r"\boutside (?:of )?(?:our|my) (?:remit|scope|control)\b",
+        r"\b(?:call|ring|phone|contact)\s+(?:the|your|our)\s+(?:local\s+)?(?:branch|store|"
+        r"shop|office)\b",
     ),
     *_cues(
         "blames_customer",
@@ -143,22 +146,23 @@ CUES: list[Cue] = [
         "obstructs_cancellation",
         0.85,
         r"\b(?:can(?:no|')?t|cannot|unable to|won'?t be able to) (?:cancel|close|terminate|"
-        r"process (?:the|your) cancell?ation)\b[^.?!]*\b(?:until|unless|without)\b",
+        r"process (?:the|your) cancell?ation)\b[^.?!]{0,80}\b(?:until|unless|without)\b",
         r"\bwhy (?:would|do) you (?:want|wish) to (?:leave|cancel|go)\b",
         r"\b(?:are you (?:sure|certain)|have you considered|before (?:you|we) (?:cancel|go))"
-        r"\b[^.?!]*\b(?:cancel|leave|stay|offer|discount)",
+        r"\b[^.?!]{0,80}\b(?:cancel|leave|stay|offer|discount)",
         r"\b(?:cancell?ations?|closures?) (?:can|must|have to) only be (?:done|made|requested)\b",
     ),
     *_cues(
         "shifts_cost",
         0.85,
         r"\b(?:there (?:will be|is)|we(?:'ll| will) (?:have to )?(?:charge|bill)|you(?:'ll| will)"
-        r" (?:be charged|need to pay|have to pay)|(?:a|the) (?:fee|charge) of)\b[^.?!]*\b(?:"
+        r" (?:be charged|need to pay|have to pay)|(?:a|the) (?:fee|charge) of)\b[^.?!]{0,80}\b(?:"
         r"repair|replacement|engineer|technician|call-?out|visit|new (?:modem|router|box|"
         r"device|card|sim))",
         r"\b(?:repair|replacement|engineer|technician|call-?out|visit) (?:fee|charge|cost)s?\b"
-        r"[^.?!]*\b(?:applies|apply|will be|is|of|you)\b",
-        r"\b(?:not covered|isn'?t covered|won'?t be covered)\b[^.?!]*\b(?:pay|charge|fee|cost)",
+        r"[^.?!]{0,80}\b(?:applies|apply|will be|is|of|you)\b",
+        r"\b(?:not covered|isn'?t covered|won'?t be covered)\b[^.?!]{0,80}"
+        r"\b(?:pay|charge|fee|cost)",
     ),
     *_cues(
         "inconveniences",
@@ -169,8 +173,10 @@ CUES: list[Cue] = [
         r"\b(?:please|could you|can you) (?:explain|tell us|describe|repeat|send|provide)\s+"
         r"(?:the (?:issue|problem|details)|everything|it|that) again\b",
         r"\b(?:check back|try again|call back|keep checking|contact us again)\s+(?:later|in \w+ "
-        r"(?:hours|days)|tomorrow)\b[^.?!]*\b(?:for|to see|to check)\b",
+        r"(?:hours|days)|tomorrow)\b[^.?!]{0,80}\b(?:for|to see|to check)\b",
         r"\bfill (?:in|out) (?:the|a|our) (?:form|claim)\b",
+        r"\b(?:call|ring|phone|contact|check with)\s+(?:the|your|our)\s+(?:local\s+)?(?:branch|"
+        r"store|shop|office)\s+to\s+(?:check|see|find out|confirm|ask)\b",
     ),
     *_cues(
         "rude",
@@ -192,6 +198,9 @@ CUES: list[Cue] = [
         r"\b(?:you(?:'ll| will)|we(?:'ll| will)) (?:receive|get|see) (?:an? |the )?"
         r"(?:e-?mail|text|sms|notification|confirmation|tracking|update)\b",
         r"\b(?:next steps?|what happens next|here'?s what (?:happens|will happen))\b",
+        r"\bmaintenance\b[^.?!]{0,60}\b(?:tonight|tomorrow|between|from|until|overnight|\d)",
+        r"\bmay (?:drop|interrupt|affect|disrupt)\b[^.?!]{0,40}\b(?:service|line|connection|"
+        r"signal|internet|power|supply)\b",
     ),
     *_cues(
         "reports_fault",
@@ -214,6 +223,10 @@ CUES: list[Cue] = [
         r"(?:\w+\s+)?(?:arrived?|received|delivered|shipped|showed up|turned up|came)\b",
         r"\b(?:wrong|missing|damaged|broken|incorrect)\s+(?:\w+\s+)?(?:item|order|package|"
         r"parcel|delivery|size|charge|amount|bill|invoice|food|part)s?\b",
+        r"\b(?:keeps? (?:getting |being )?|was |were |got |is |been )(?:rejected|declined|"
+        r"refused|bounced)\b",
+        r"\b(?:never|doesn'?t|does not|didn'?t|did not|won'?t)\s+(?:come|comes|came|arrive|"
+        r"arrives|arrived|show up|turn up|go through)\b",
     ),
     *_cues(
         "wants_to_cancel",
@@ -247,13 +260,15 @@ CUES: list[Cue] = [
         r"\b(?:never|didn'?t|did not|haven'?t|have not|hasn'?t|has not)\s+(?:\w+\s+)?"
         r"(?:heard|hear|got|gotten|get|received)\s+(?:back|a (?:reply|response|call|callback|"
         r"refund|email)|anything|any(?:thing| reply| response| update))",
-        r"\b(?:was|were|been) (?:told|promised|assured|supposed)\b[^.?!]*\b(?:call|contact|email|"
-        r"reply|fix|arrive|refund|credit|active|deliver|back|within|by)\b",
-        r"\b(?:get|got) back to (?:me|us)\b[^.?!]*(?:\?|still|yet|please|pls|already)",
+        r"\b(?:was|were|been) (?:told|promised|assured|supposed)\b[^.?!]{0,80}"
+        r"\b(?:call|contact|email|reply|fix|arrive|refund|credit|active|deliver|back|within|by)\b",
+        r"\b(?:get|got) back to (?:me|us)\b[^.?!]{0,80}(?:\?|still|yet|please|pls|already)",
         r"\b(?:waiting|waited) (?:for|since|over|on)\b[^.?!]{0,40}\b(?:\d+|days?|weeks?|"
         r"months?|hours?|ages|forever|a reply|a response|an answer|a call|a refund)",
         r"\b(?:hello|helloo+|anyone)\s*\?{2,}",
         r"\b(?:reply|respond|answer) to (?:my|the|our) (?:dm|dms|message|email|ticket)",
+        r"\b(?:sent|emailed|e-mailed|messaged|wrote|called|dm'?d|tweeted)\b[^.?!]{0,40}"
+        r"\bno (?:reply|response|answer|word)\b",
     ),
     *_cues(
         "threatens_churn",
@@ -263,11 +278,13 @@ CUES: list[Cue] = [
         r"\b(?:switch(?:ing)?|mov(?:e|ing)) (?:to|over to) (?:another|a different|a new|"
         r"@?\w+)\s+(?:provider|carrier|bank|company|network|airline|service)\b",
         r"\b(?:never|won'?t|will not|not) (?:be )?(?:using|buying|flying|shopping|ordering|"
-        r"coming back|staying|renew)\w*\b[^.?!]*\b(?:again|with you|from you|anymore)\b",
+        r"coming back|staying|renew)\w*\b[^.?!]{0,80}\b(?:again|with you|from you|anymore)\b",
         r"\b(?:report(?:ing)?|complain(?:ing)?) (?:you |this )?to (?:the )?(?:fcc|bbb|ofcom|"
         r"ombudsman|regulator|ftc|cfpb|trading standards|press|media|consumer)",
         r"\b(?:take|taking) (?:my|our) (?:business|money|custom) elsewhere\b",
         r"\bcancel(?:l?ing)? (?:if|unless)\b",
+        r"\b(?:i'?ll|i will|going to|gonna|i'?m going to)\s+(?:be\s+)?report(?:ing)?\s+"
+        r"(?:this|you|it|them)\b",
     ),
     *_cues(
         "frustrated",
@@ -363,6 +380,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "scope",
         "control",
         "go through",
+        "branch",
+        "store",
+        "shop",
+        "office",
     ),
     "blames_customer": (
         "must have",
@@ -431,6 +452,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "call back",
         "keep checking",
         "fill",
+        "call",
+        "ring",
+        "phone",
+        "contact",
+        "check with",
     ),
     "rude": (
         "calm down",
@@ -460,6 +486,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "next step",
         "happens next",
         "will happen",
+        "maintenance",
+        "may ",
     ),
     "reports_fault": (
         "n't",
@@ -493,6 +521,16 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "damaged",
         "incorrect",
         "nt ",
+        "rejected",
+        "declined",
+        "refused",
+        "bounced",
+        "come",
+        "came",
+        "arriv",
+        "show up",
+        "turn up",
+        "go through",
     ),
     "wants_to_cancel": ("cancel", "close", "terminat", "end", "stop", "unsubscribe"),
     "chases": (
@@ -540,6 +578,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "heard",
         "hear",
         "received",
+        "no reply",
+        "no response",
+        "no answer",
+        "no word",
     ),
     "threatens_churn": (
         "switch",
@@ -559,6 +601,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "cancel",
         "wont",
         "elsewhere",
+        "report",
     ),
     "frustrated": (
         "ridiculous",

@@ -21,7 +21,8 @@ ENGLISH = frozenset(
 OTHERS: dict[str, frozenset[str]] = {
     "Spanish": frozenset(
         "el la los las de del que y en un una por para con no es mi su se al lo como pero "
-        "muy gracias hola está estoy tengo".split()
+        "muy gracias hola está estoy tengo desde ayer nadie ayuda funciona también porque "
+        "cuando hay sin".split()
     ),
     "German": frozenset(
         "der die das und ist nicht ich sie es ein eine mit für auf den dem zu wir bitte "
@@ -52,6 +53,7 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _name, _vocabulary in (("English", ENGLISH), *OTHERS.items()):
     for _word in _vocabulary:
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _name)
+_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|@\w+|\S+@\S+")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 
 
@@ -62,13 +64,16 @@ def language_problem(text: str) -> str | None:
         letters = non_latin + len(_LATIN.findall(text))
         if letters >= 10 and non_latin / letters > 0.5:
             return "not English: written in a non-Latin script"
-    words = _WORD.findall(text.lower())
+    # Links and handles are not words of any language ("?lang=de" is no German).
+    words = _WORD.findall(_NOT_PROSE.sub(" ", text).lower())
     if len(words) < MIN_WORDS:
         return None
     counts: dict[str, int] = {}
     for word in words:
-        for language in _LANGUAGES_OF.get(word, ()):
-            counts[language] = counts.get(language, 0) + 1
+        languages = _LANGUAGES_OF.get(word, ())
+        # A word several languages share ("no", "me") says nothing about which one it is.
+        if len(languages) == 1:
+            counts[languages[0]] = counts.get(languages[0], 0) + 1
     english = counts.pop("English", 0)
     if not counts:
         return None
