@@ -25,6 +25,7 @@ from sqlalchemy import text
 from keepword.adapters.db.engine import make_engine
 from keepword.adapters.db.migrate import upgrade
 from keepword.adapters.db.models import Base
+from keepword.adapters.passwords import Argon2Hasher
 from keepword.bootstrap import Keepword, bootstrap
 from keepword.domain.access import Role
 from keepword.services.access import create_token
@@ -84,12 +85,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def kw(settings: Settings) -> Iterator[Keepword]:
     """Keepword wired to this test's database."""
     wired = bootstrap(settings)
+    # Real argon2, at the lowest cost it allows: the default takes a third of a second a login.
+    wired.hasher = Argon2Hasher(time_cost=1, memory_cost=64)
     yield wired
     wired.close()
 
 
 def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it, and
+    # without it every response waits 40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock

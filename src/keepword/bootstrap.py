@@ -10,8 +10,7 @@ from sqlalchemy import Engine
 from keepword.adapters.db.engine import make_engine
 from keepword.adapters.db.unit_of_work import SqlUnitOfWork, session_factory
 from keepword.adapters.passwords import Argon2Hasher
-from keepword.audit.auditor import Auditor
-from keepword.audit.model import load_model
+from keepword.audit.auditor import Auditor, default_auditor
 from keepword.services.ports import PasswordHasher, UnitOfWork
 from keepword.settings import Settings
 
@@ -29,8 +28,11 @@ class Keepword:
 
     @cached_property
     def auditor(self) -> Auditor:
-        """The conversation auditor, with the configured model (else the shipped one)."""
-        return Auditor(load_model(self.settings.audit_model))
+        """The conversation auditor, with the configured model (else the shipped one).
+
+        Shared by every Keepword of the process: loading a model takes a quarter second.
+        """
+        return default_auditor(self.settings.audit_model)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction) on this database."""

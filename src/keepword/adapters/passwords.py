@@ -9,8 +9,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 class Argon2Hasher:
     """Implements the services' PasswordHasher port with argon2-cffi's defaults (argon2id)."""
 
-    def __init__(self) -> None:
-        self._hasher = PasswordHasher()
+    def __init__(self, *, time_cost: int | None = None, memory_cost: int | None = None) -> None:
+        """argon2-cffi's recommended costs by default; tests may ask for cheaper ones."""
+        defaults = PasswordHasher()
+        self._hasher = PasswordHasher(
+            time_cost=time_cost or defaults.time_cost,
+            memory_cost=memory_cost or defaults.memory_cost,
+        )
 
     def hash(self, password: str) -> str:
         return str(self._hasher.hash(password))

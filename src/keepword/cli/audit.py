@@ -140,6 +140,9 @@ def eval_(
             except json.JSONDecodeError as error:
                 report_error(f"not JSON: {error.msg}", label=f"{gold}:{number}")
                 raise typer.Exit(2) from error
+            if not isinstance(row, dict) or "id" not in row:
+                report_error("a labelled conversation is an object with an id", f"{gold}:{number}")
+                raise typer.Exit(2)
             gold_rows[str(row["id"])] = row
     with _progress() as progress:
         records, rejected = audit_records(lines, model, workers, progress)

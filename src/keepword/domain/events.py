@@ -10,6 +10,19 @@ from typing import Any
 from keepword.domain.errors import InvalidValue
 from keepword.domain.values import check_aware, check_external_id
 
+SOURCE_ID_MAX = 256
+
+
+def check_source_id(value: str) -> str:
+    """Return `value` if it can name where an event came from: 1-256 printable characters
+    without spaces (room for a conversation id with a turn and a label after it)."""
+    if not 0 < len(value) <= SOURCE_ID_MAX or not value.isprintable() or " " in value:
+        raise InvalidValue(
+            "source_id", f"use 1-{SOURCE_ID_MAX} printable characters without spaces"
+        )
+    return value
+
+
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -34,4 +47,4 @@ class TrustEvent:
         for name in ("kind", "source_type"):
             if not _KIND.fullmatch(getattr(self, name)):
                 raise InvalidValue(name, "use lower_snake_case of at most 64 characters")
-        check_external_id("source_id", self.source_id)
+        check_source_id(self.source_id)

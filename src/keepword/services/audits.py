@@ -19,10 +19,17 @@ from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkF
 RETRACTED = "retracted"
 
 
-def _events_of(conversation: Conversation, result: AuditResult) -> dict[str, TrustEvent]:
-    """The trust events an audit implies, keyed by their source id."""
-    assert conversation.customer_id is not None
-    events: dict[str, TrustEvent] = {}
+EventKey = tuple[str, str]  # (customer, source id)
+
+
+def _events_of(conversation: Conversation, result: AuditResult) -> dict[EventKey, TrustEvent]:
+    """The trust events an audit of `conversation` implies, keyed by customer and source.
+
+    An anonymous conversation moves no customer's trust, so it implies none.
+    """
+    if conversation.customer_id is None:
+        return {}
+    events: dict[EventKey, TrustEvent] = {}
     for found in result.labels:
         source_id = f"{conversation.external_id}:{found.turn}:{found.label}"
         turn = conversation.turns[found.turn]
@@ -36,13 +43,13 @@ def _events_of(conversation: Conversation, result: AuditResult) -> dict[str, Tru
             details["agent"] = turn.agent_id
         if turn.team is not None:
             details["team"] = turn.team
-        events[source_id] = TrustEvent(
+        events[(conversation.customer_id, source_id)] = TrustEvent(
             conversation.customer_id, turn.at, found.label, "turn_label", source_id, details
         )
     for finding in result.findings:
         source_id = f"{conversation.external_id}:{finding.label}"
         last = conversation.turns[max(finding.turns)] if finding.turns else conversation.turns[-1]
-        events[source_id] = TrustEvent(
+        events[(conversation.customer_id, source_id)] = TrustEvent(
             conversation.customer_id,
             last.at,
             finding.label,
@@ -54,27 +61,35 @@ def _events_of(conversation: Conversation, result: AuditResult) -> dict[str, Tru
 
 
 def record_audit(
-    uow: UnitOfWork, conversation: Conversation, result: AuditResult, now: datetime
+    uow: UnitOfWork,
+    conversation: Conversation,
+    result: AuditResult,
+    now: datetime,
+    previous: Conversation | None = None,
 ) -> None:
-    """Store an audit in the open unit of work and append the trust events it changes."""
+    """Store an audit in the open unit of work and append the trust events it changes.
+
+    `previous` is the conversation as it was when it was last audited (default:
+    the same conversation); the events that audit implied are read from it, so
+    a conversation stored again with other turns or another customer retracts
+    exactly what it said before.
+    """
     before = uow.audits.get(conversation.external_id)
     uow.audits.replace(conversation, result, now)
-    if conversation.customer_id is None:
-        return  # an anonymous conversation moves no customer's trust
-    old = _events_of(conversation, before) if before is not None else {}
+    old = _events_of(previous or conversation, before) if before is not None else {}
     new = _events_of(conversation, result)
-    for source_id, event in new.items():
-        if source_id not in old:
+    for key, event in new.items():
+        if key not in old:
             uow.trust_events.append(_stamped(event, now))
-    for source_id, event in old.items():
-        if source_id not in new:
+    for key, event in old.items():
+        if key not in new:
             uow.trust_events.append(
                 TrustEvent(
                     event.customer_id,
                     event.occurred_at,
                     RETRACTED,
                     event.source_type,
-                    source_id,
+                    event.source_id,
                     {"retracts": event.kind, "model": result.model_version},
                     now,
                 )

@@ -78,9 +78,10 @@ def _store(
         case_to_open.created_at = case_to_open.updated_at = now
         uow.cases.save(case_to_open)
 
+    previous = uow.conversations.get(conversation.external_id) if auditor else None
     created = save_stamped(uow.conversations, conversation, now)
     if auditor is not None:
-        record_audit(uow, conversation, auditor.audit(conversation), now)
+        record_audit(uow, conversation, auditor.audit(conversation), now, previous)
     return created
 
 

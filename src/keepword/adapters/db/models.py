@@ -145,7 +145,10 @@ class AuditRow(Base):
 
 class TurnLabelRow(Base):
     __tablename__ = "turn_labels"
-    __table_args__ = (Index("ix_turn_labels_label_at", "label", "at"),)
+    __table_args__ = (
+        Index("ix_turn_labels_label_at", "label", "at"),
+        Index("ix_turn_labels_at_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
@@ -185,7 +188,7 @@ class TrustEventRow(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     kind: Mapped[str] = mapped_column(String(64), index=True)
     source_type: Mapped[str] = mapped_column(String(64))
-    source_id: Mapped[str] = mapped_column(ExternalId)
+    source_id: Mapped[str] = mapped_column(String(256))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, delete, insert, or_, select
@@ -91,6 +91,20 @@ def _decode_cursor(cursor: str | None) -> int:
     if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > ROW_ID_MAX:
         raise InvalidValue("cursor", "not a cursor this list gave out; start again without it")
     return int(cursor)
+
+
+def _encode_time_cursor(at: datetime, row_id: int) -> str:
+    return f"{int(at.timestamp() * 1_000_000)}.{row_id}"
+
+
+def _decode_time_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (instant, row id) a newest-first list stopped at; InvalidValue for anything else."""
+    micros, _, row_id = cursor.partition(".")
+    if not (micros.isascii() and micros.isdigit() and row_id.isascii() and row_id.isdigit()):
+        raise InvalidValue("cursor", "not a cursor this list gave out; start again without it")
+    if int(row_id) > ROW_ID_MAX or int(micros) > 10**17:
+        raise InvalidValue("cursor", "not a cursor this list gave out; start again without it")
+    return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(row_id)
 
 
 def _page(rows: Sequence[tuple[int, T]], limit: int) -> Page[T]:
@@ -528,7 +542,6 @@ class AuditRepository:
 
     def labels(self, where: ListFilter, page: PageRequest) -> Page[StoredLabel]:
         limit = _limit(page)
-        cursor = _decode_cursor(page.cursor)
         query = (
             select(TurnLabelRow, ConversationRow.external_id, AgentRow.external_id, TurnRow.text)
             .join(ConversationRow, TurnLabelRow.conversation_id == ConversationRow.id)
@@ -539,8 +552,11 @@ class AuditRepository:
             )
             .outerjoin(AgentRow, TurnLabelRow.agent_id == AgentRow.id)
         )
-        if cursor:
-            query = query.where(TurnLabelRow.id < cursor)
+        if page.cursor is not None:
+            at, row_id = _decode_time_cursor(page.cursor)
+            query = query.where(
+                (TurnLabelRow.at < at) | ((TurnLabelRow.at == at) & (TurnLabelRow.id < row_id))
+            )
         if label := where.extra.get("label"):
             query = query.where(TurnLabelRow.label.in_(label.split(",")))
         if agent := where.extra.get("agent_id"):
@@ -555,27 +571,31 @@ class AuditRepository:
             query = query.where(TurnLabelRow.at >= where.since)
         if where.until:
             query = query.where(TurnLabelRow.at < where.until)
-        rows = self.session.execute(query.order_by(TurnLabelRow.id.desc()).limit(limit + 1)).all()
-        return _page(
-            [
-                (
-                    r.id,
-                    StoredLabel(
-                        conversation_id=conversation,
-                        turn=r.turn,
-                        label=r.label,
-                        score=r.score,
-                        span=(r.span_start, r.span_end),
-                        at=r.at,
-                        agent_id=agent_id,
-                        team=r.team,
-                        text=text,
-                    ),
-                )
-                for r, conversation, agent_id, text in rows
-            ],
-            limit,
+        rows = self.session.execute(
+            query.order_by(TurnLabelRow.at.desc(), TurnLabelRow.id.desc()).limit(limit + 1)
+        ).all()
+        found = [
+            (
+                r,
+                StoredLabel(
+                    conversation_id=conversation,
+                    turn=r.turn,
+                    label=r.label,
+                    score=r.score,
+                    span=(r.span_start, r.span_end),
+                    at=r.at,
+                    agent_id=agent_id,
+                    team=r.team,
+                    text=text,
+                ),
+            )
+            for r, conversation, agent_id, text in rows
+        ]
+        kept = found[:limit]
+        next_cursor = (
+            _encode_time_cursor(kept[-1][0].at, kept[-1][0].id) if len(found) > limit else None
         )
+        return Page([label for _, label in kept], next_cursor)
 
     def outdated(self, model_version: str, limit: int) -> Sequence[str]:
         query = (

@@ -122,7 +122,7 @@ CUES: list[Cue] = [
         rf"\b{_YOU} should(?:'ve| have)\s+(?:\w+\s+)?(?:read|checked|known|paid|called|"
         rf"contacted|noticed|kept|updated|followed)",
         rf"\b(?:that'?s|this is|it'?s|it is)\s+(?:on {_YOU}|{_YOU}r (?:fault|mistake|"
-        rf"responsibility|problem))\b",
+        rf"responsibility))\b",
         rf"\b(?:because|since|as) {_YOU} (?:didn'?t|did not|failed to|never|forgot to)\b",
         rf"\b{_YOU} (?:paid|entered|typed|used|chose|selected|put in|gave us) the wrong\b",
         r"\b(?:user|customer) error\b",

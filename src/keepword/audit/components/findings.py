@@ -49,8 +49,9 @@ class ConversationFindings:
         asked = document.turns_with("wants_to_cancel")
         if len(asked) < 2:
             return None
-        agents = self._agent_turns(document)
-        if any(_CANCELLED.search(document.texts[i]) for i in agents if i > asked[0]):
+        # Obstruction needs someone to obstruct: an agent who answered after the first request.
+        agents = [i for i in self._agent_turns(document) if i > asked[0]]
+        if not agents or any(_CANCELLED.search(document.texts[i]) for i in agents):
             return None
         obstructing = document.turns_with("obstructs_cancellation")
         return Finding("cancellation_obstructed", tuple(sorted({*asked, *obstructing})))

@@ -237,7 +237,8 @@ def findings(
         start = _day(since, zone, "since")
         end = _day(until, zone, "until")
     except InvalidValue as error:
-        return _page(request, "not_found.html", {"user": user, "message": str(error)}, status=422)
+        context = {"user": user, "title": "Invalid filter", "message": str(error)}
+        return _page(request, "not_found.html", context, status=422)
     extra = {k: v for k, v in {"label": label, "agent_id": agent}.items() if v}
     where = ListFilter(
         team=team or None,

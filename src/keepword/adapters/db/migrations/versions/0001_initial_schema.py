@@ -158,7 +158,7 @@ def upgrade() -> None:
         ),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("source_type", sa.String(length=64), nullable=False),
-        sa.Column("source_id", sa.String(length=128), nullable=False),
+        sa.Column("source_id", sa.String(length=256), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column(
             "recorded_at", keepword.adapters.db.types.UtcDateTime(timezone=True), nullable=False

@@ -92,6 +92,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_turn_labels_conversation_id"), ["conversation_id"], unique=False
         )
+        batch_op.create_index("ix_turn_labels_at_id", ["at", "id"], unique=False)
         batch_op.create_index("ix_turn_labels_label_at", ["label", "at"], unique=False)
         batch_op.create_index(batch_op.f("ix_turn_labels_team"), ["team"], unique=False)
 
@@ -99,6 +100,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("turn_labels", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_turn_labels_team"))
+        batch_op.drop_index("ix_turn_labels_at_id")
         batch_op.drop_index("ix_turn_labels_label_at")
         batch_op.drop_index(batch_op.f("ix_turn_labels_conversation_id"))
         batch_op.drop_index(batch_op.f("ix_turn_labels_agent_id"))
