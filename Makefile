@@ -47,7 +47,7 @@ test-sqlite: install-dev
 	$(BIN)/python -m pytest -q
 
 test-postgres: install-dev
-	$(BIN)/python scripts/test_on_postgres.py -- -q
+	$(BIN)/python scripts/test_on_postgres.py -- -q tests/integration tests/e2e
 
 test: lint typecheck layers test-sqlite test-postgres
 
