@@ -1,4 +1,7 @@
-"""Conversations imported per second, on SQLite and on PostgreSQL, through `keepword import`'s code.
+"""Conversations imported per second, on SQLite and PostgreSQL, through `keepword import`'s code.
+
+Each conversation is parsed, stored and audited (labels, findings and trust
+events written in the same transaction), as `keepword import` does.
 
     python bench/import_rate.py [--rounds N] [--pg URL]
 
@@ -53,7 +56,9 @@ def measure(url: str, lines: list[str]) -> tuple[float, float]:
     rates = []
     for _ in range(2):
         started = time.perf_counter()
-        report = import_conversations(kw.uow, parse_conversation_lines(lines), NOW)
+        report = import_conversations(
+            kw.uow, parse_conversation_lines(lines), NOW, auditor=kw.auditor
+        )
         elapsed = time.perf_counter() - started
         assert not report.rejected, report.rejected[:3]
         rates.append(len(lines) / elapsed)
