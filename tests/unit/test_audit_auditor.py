@@ -662,3 +662,32 @@ def test_a_model_file_of_another_format_is_refused(tiny_model: LabelModel) -> No
 
     with pytest.raises(ModelError, match="format"):
         model_from_json(document)
+
+
+def test_a_trusted_cue_decides_even_when_the_model_scores_it_low() -> None:
+    model = LabelModel(
+        "trusts-apologies",
+        LABELS,
+        bias=dict.fromkeys(LABELS, -10.0),
+        thresholds=dict.fromkeys(LABELS, 0.5),
+        weights={},
+        trusted_cues=["apologizes"],
+    )
+
+    result = Auditor(model).audit(conversation((C, "It broke."), (A, "I'm so sorry about that.")))
+
+    assert labels_by_turn(result).get(1) == {"apologizes"}
+
+
+def test_an_untrusted_cue_leaves_the_decision_to_the_model() -> None:
+    model = LabelModel(
+        "trusts-nothing",
+        LABELS,
+        bias=dict.fromkeys(LABELS, -10.0),
+        thresholds=dict.fromkeys(LABELS, 0.5),
+        weights={},
+    )
+
+    result = Auditor(model).audit(conversation((C, "It broke."), (A, "I'm so sorry about that.")))
+
+    assert labels_by_turn(result).get(1, set()) == set()

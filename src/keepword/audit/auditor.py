@@ -30,7 +30,10 @@ class Auditor:
         else:
             components.append(_NoModel())
         components += [
-            ThresholdDecision(model.thresholds if model else None),
+            ThresholdDecision(
+                model.thresholds if model else None,
+                model.trusted_cues if model else frozenset(),
+            ),
             ConversationFindings(),
         ]
         self.pipeline = Pipeline(components)

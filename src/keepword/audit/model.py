@@ -38,8 +38,11 @@ class LabelModel:
         bias: dict[str, float],
         thresholds: dict[str, float],
         weights: dict[str, list[tuple[int, float]]],
+        trusted_cues: Sequence[str] = (),
     ) -> None:
         self.version = version
+        # Labels whose phrase cue decides by itself (it was right >= 90% of the time in training).
+        self.trusted_cues = frozenset(trusted_cues)
         self.labels = tuple(labels)
         self.thresholds = dict(thresholds)
         self.weights = weights
@@ -98,6 +101,7 @@ class LabelModel:
             "labels": list(self.labels),
             "bias": self.bias,
             "thresholds": self.thresholds,
+            "trusted_cues": sorted(self.trusted_cues),
             "weights": {
                 name: [list(pair) for pair in pairs] for name, pairs in self.weights.items()
             },
@@ -115,7 +119,14 @@ def model_from_json(data: dict[str, Any]) -> LabelModel:
         name: [(int(index), float(weight)) for index, weight in pairs]
         for name, pairs in data["weights"].items()
     }
-    model = LabelModel(data["version"], data["labels"], data["bias"], data["thresholds"], weights)
+    model = LabelModel(
+        data["version"],
+        data["labels"],
+        data["bias"],
+        data["thresholds"],
+        weights,
+        data.get("trusted_cues", ()),
+    )
     model.training = dict(data.get("training", {}))
     return model
 

@@ -28,7 +28,10 @@ PROTECTED = {"blames_customer": 0.9, "deflects": 0.9, "dismisses_report": 0.9}
 MIN_FEATURE_COUNT = 2  # a word seen once teaches nothing that generalises
 REGULARISATION = 1.0  # liblinear's C
 FOLDS = 5
-WEIGHT_FLOOR = 0.02  # smaller weights change no decision; dropping them keeps the file small
+WEIGHT_FLOOR = 0.02
+# A cue decides alone when it was right this often, on at least this many training turns.
+TRUSTED_CUE_PRECISION = 0.9
+TRUSTED_CUE_MIN_HITS = 5  # smaller weights change no decision; dropping them keeps the file small
 
 
 @dataclass(frozen=True)
@@ -146,10 +149,33 @@ def train(
         "thresholds": thresholds,
         "weights": {name: [list(p) for p in pairs] for name, pairs in sorted(weights.items())},
     }
+    trusted = trusted_cues(data)
+    document["trusted_cues"] = trusted
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:12]
-    trained = LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights)
+    trained = LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights, trusted)
     trained.training = {"examples": len(data), "held_out": report}
     return trained
+
+
+def trusted_cues(data: Sequence[Example]) -> list[str]:
+    """Labels whose phrase cue alone was right often enough in training to decide by itself.
+
+    A precise cue that fires rarely gets little weight in a model fitted on many
+    examples; trusting it directly keeps a blatant "that's on you" from being missed.
+    """
+    hits: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for example in data:
+        for name in example.features:
+            if name.startswith("cue:"):
+                label = name[4:]
+                hits[label] += 1
+                right[label] += label in example.gold
+    return sorted(
+        label
+        for label, count in hits.items()
+        if right[label] >= TRUSTED_CUE_MIN_HITS and right[label] / count >= TRUSTED_CUE_PRECISION
+    )
 
 
 def held_out_scores(scores: Any, truth: Any, threshold: float) -> dict[str, float]:

@@ -29,32 +29,43 @@ def sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 class ThresholdDecision:
-    """Keeps a label when its score reaches the label's threshold."""
+    """Keeps a label when its score reaches the label's threshold, or when a trusted cue
+    (one that was right at least 90% of the time in training) fired and nothing vetoed it."""
 
     name = "decide"
-    requires = frozenset({"texts", "supported", "cues", "model_scores"})
+    requires = frozenset({"texts", "supported", "cues", "vetoes", "model_scores"})
     assigns = frozenset({"labels"})
 
-    def __init__(self, thresholds: dict[str, float] | None) -> None:
+    def __init__(
+        self, thresholds: dict[str, float] | None, trusted_cues: frozenset[str] = frozenset()
+    ) -> None:
         # None: no trained model; a cue alone decides, at its own strength.
         self.thresholds = thresholds
+        self.trusted_cues = trusted_cues
 
     def __call__(self, document: AuditDocument) -> None:
         for index, text in enumerate(document.texts):
             if not document.supported[index]:
                 continue
             cues = {e.label: e for e in document.cues[index]}
-            for label, evidence in self._candidates(cues, document.model_scores[index]).items():
+            candidates = self._candidates(
+                cues, document.model_scores[index], document.vetoes[index]
+            )
+            for label, evidence in candidates.items():
                 span = cues[label].span if label in cues else sentence_around(text, evidence.span)
                 document.labels.append(TurnLabel(index, label, evidence.score, span))
 
     def _candidates(
-        self, cues: dict[str, Evidence], scores: dict[str, Evidence]
+        self, cues: dict[str, Evidence], scores: dict[str, Evidence], vetoes: set[str]
     ) -> dict[str, Evidence]:
         if self.thresholds is None:
             return cues
-        return {
+        kept = {
             label: evidence
             for label, evidence in scores.items()
             if evidence.score >= self.thresholds.get(label, 0.5)
         }
+        for label, evidence in cues.items():
+            if label in self.trusted_cues and label not in kept and label not in vetoes:
+                kept[label] = evidence
+        return kept
