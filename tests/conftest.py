@@ -8,6 +8,7 @@ SQLite, truncated tables on PostgreSQL.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
@@ -162,3 +164,21 @@ def agent(base_url: str, kw: Keepword) -> Iterator[httpx.Client]:
     """An HTTP client holding an agent's token (reads)."""
     with _client(base_url, _token(kw, Role.AGENT)) as client:
         yield client
+
+
+REFERENCE_SCORER = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "score.py"
+
+
+@pytest.fixture(scope="session")
+def reference() -> ModuleType:
+    """shared/eval/score.py, the reference scorer; skipped where the checkout has no ../shared."""
+    if not REFERENCE_SCORER.is_file():
+        pytest.skip(
+            f"the reference scorer {REFERENCE_SCORER} is absent (only CI and developers have it)"
+        )
+    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE_SCORER)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,7 +6,6 @@ with each other, or the model is one these tests train.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,8 +17,6 @@ from typer.testing import CliRunner, Result
 
 from keepword.cli.main import app
 from tests.factories import conversation_record
-
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared/eval/score.py"
 
 
 @pytest.fixture
@@ -191,20 +188,6 @@ def test_two_workers_write_what_one_writes(env: dict[str, str], tmp_path: Path) 
 
 
 # --- eval -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def reference() -> ModuleType:
-    if not REFERENCE.is_file():
-        pytest.skip(
-            f"the reference scorer {REFERENCE} is absent (only the project's checkout has it)"
-        )
-    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_eval_prints_what_the_reference_scorer_gives_for_the_audit_output(

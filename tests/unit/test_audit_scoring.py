@@ -6,10 +6,8 @@ these tests are skipped where it is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,23 +18,7 @@ from hypothesis import strategies as st
 from keepword.audit import scoring
 from keepword.audit.labels import LABELS
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared/eval/score.py"
-
 Rows = dict[str, dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def reference() -> ModuleType:
-    if not REFERENCE.is_file():
-        pytest.skip(
-            f"the reference scorer {REFERENCE} is absent (only the project's checkout has it)"
-        )
-    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def gold(
