@@ -14,21 +14,10 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-AGENT = {
-    "blames_customer",
-    "deflects",
-    "dismisses_report",
-    "obstructs_cancellation",
-    "shifts_cost",
-    "inconveniences",
-    "rude",
-    "owns",
-    "apologizes",
-    "empathizes",
-    "informs_proactively",
-    "confirms_resolution",
-}
-CUSTOMER = {"reports_fault", "wants_to_cancel", "chases", "threatens_churn", "frustrated"}
+from keepword.audit.labels import AGENT_BREAKING, AGENT_BUILDING, CUSTOMER_SIGNALS
+
+AGENT = set(AGENT_BREAKING + AGENT_BUILDING)
+CUSTOMER = set(CUSTOMER_SIGNALS)
 KINDS = {"callback", "activation", "repair", "delivery", "refund", "update", "other"}
 
 
