@@ -36,23 +36,19 @@ class AuditDocument:
     model_scores: list[dict[str, Evidence]] = field(default_factory=list)
     labels: list[TurnLabel] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The words and the speaker of each turn, taken once: components index them in loops.
+    texts: list[str] = field(init=False)
+    speakers: list[Speaker] = field(init=False)
 
     def __post_init__(self) -> None:
-        count = len(self.conversation.turns)
+        turns = self.conversation.turns
+        count = len(turns)
+        self.texts = [turn.text for turn in turns]
+        self.speakers = [turn.speaker for turn in turns]
         self.supported = [True] * count
         self.cues = [[] for _ in range(count)]
         self.vetoes = [set() for _ in range(count)]
         self.model_scores = [{} for _ in range(count)]
-
-    @property
-    def texts(self) -> list[str]:
-        """The words of each turn."""
-        return [turn.text for turn in self.conversation.turns]
-
-    @property
-    def speakers(self) -> list[Speaker]:
-        """Who spoke each turn."""
-        return [turn.speaker for turn in self.conversation.turns]
 
     def has_label(self, turn: int, label: str) -> bool:
         """True when the decided labels put `label` on `turn`."""

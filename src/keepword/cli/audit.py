@@ -156,32 +156,17 @@ def eval_(
 
 def _print_scores(result: dict[str, Any]) -> None:
     table = Table("label", "P", "R", "F1", "support")
+
+    def row(name: str, m: dict[str, Any]) -> None:
+        scores = (f"{m[key]:.3f}" for key in ("precision", "recall", "f1"))
+        table.add_row(name, *scores, str(m["support"]))
+
     for label, m in result["labels"].items():
         if m["support"] or m["fp"]:
-            table.add_row(
-                label,
-                f"{m['precision']:.3f}",
-                f"{m['recall']:.3f}",
-                f"{m['f1']:.3f}",
-                str(m["support"]),
-            )
+            row(label, m)
     for name, group in result["groups"].items():
-        m = group["micro"]
-        table.add_row(
-            f"[{name}] micro",
-            f"{m['precision']:.3f}",
-            f"{m['recall']:.3f}",
-            f"{m['f1']:.3f}",
-            str(m["support"]),
-        )
-    turns = result["promises"]["turns"]
-    table.add_row(
-        "promise turns",
-        f"{turns['precision']:.3f}",
-        f"{turns['recall']:.3f}",
-        f"{turns['f1']:.3f}",
-        str(turns["support"]),
-    )
+        row(f"[{name}] micro", group["micro"])
+    row("promise turns", result["promises"]["turns"])
     out.print(table)
     promises = result["promises"]
     out.print(

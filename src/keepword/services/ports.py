@@ -98,6 +98,11 @@ class StoredLabel:
     team: str | None
     text: str
 
+    @property
+    def evidence(self) -> str:
+        """The words of the turn that show the label."""
+        return self.text[self.span[0] : self.span[1]]
+
 
 class AuditStore(Protocol):
     """The latest audit of each stored conversation."""

@@ -79,7 +79,7 @@ def list_findings(
                 label=f.label,
                 score=round(f.score, 4),
                 span=f.span,
-                evidence=f.text[f.span[0] : f.span[1]],
+                evidence=f.evidence,
                 at=f.at,
                 agent_id=f.agent_id,
                 team=f.team,
