@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.api import API, instant, listed_ids
 from tests.factories import conversation_record, customer_record
 
-API = "/api/v1"
 NDJSON = {"Content-Type": "application/x-ndjson"}
 
 
@@ -27,18 +27,6 @@ def _stored(client: httpx.Client, record: dict[str, Any]) -> None:
 def _bulk(client: httpx.Client, lines: list[str]) -> httpx.Response:
     body = "".join(f"{line}\n" for line in lines)
     return client.post(f"{API}/conversations/bulk", content=body.encode(), headers=NDJSON)
-
-
-def _ids(client: httpx.Client, path: str = "conversations", **params: Any) -> list[str]:
-    response = client.get(f"{API}/{path}", params=params)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
-
-
-def _instant(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    assert parsed.tzinfo is not None, f"{value} has no offset"
-    return parsed
 
 
 def _texts(conversation: dict[str, Any]) -> list[str]:
@@ -68,13 +56,13 @@ def test_conversation_reads_back_in_the_conversation_format(integration: httpx.C
 
     assert (got["id"], got["channel"], got["case_id"]) == ("conv-1", "chat", "case-1")
     assert got["customer"]["id"] == "cust-1"
-    assert _instant(got["started_at"]) == datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
+    assert instant(got["started_at"]) == datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
     assert [(t["speaker"], t.get("agent_id"), t.get("team")) for t in got["turns"]] == [
         ("customer", None, None),
         ("agent", "a-7", "provisioning"),
     ]
     assert _texts(got) == _texts(conversation_record())
-    assert _instant(got["turns"][1]["at"]) == datetime(2026, 9, 2, 9, 15, 10, tzinfo=UTC)
+    assert instant(got["turns"][1]["at"]) == datetime(2026, 9, 2, 9, 15, 10, tzinfo=UTC)
 
 
 def test_same_id_again_updates_and_replaces_the_turns(integration: httpx.Client) -> None:
@@ -91,7 +79,7 @@ def test_same_id_again_updates_and_replaces_the_turns(integration: httpx.Client)
     assert response.json() == {"id": "conv-1", "created": False}
     got = integration.get(f"{API}/conversations/conv-1").json()
     assert _texts(got) == ["Still waiting.", "It is active now.", "Closed."]
-    assert _ids(integration) == ["conv-1"]
+    assert listed_ids(integration, "conversations") == ["conv-1"]
 
 
 def test_turn_without_at_reads_back_at_the_start(integration: httpx.Client) -> None:
@@ -100,7 +88,7 @@ def test_turn_without_at_reads_back_at_the_start(integration: httpx.Client) -> N
     _stored(integration, conversation_record(turns=turns))
 
     got = integration.get(f"{API}/conversations/conv-1").json()
-    assert _instant(got["turns"][0]["at"]) == _instant(got["started_at"])
+    assert instant(got["turns"][0]["at"]) == instant(got["started_at"])
 
 
 def test_conversation_creates_the_customer_it_names(integration: httpx.Client) -> None:
@@ -125,7 +113,7 @@ def test_conversation_creates_the_case_it_names(integration: httpx.Client) -> No
     case = integration.get(f"{API}/cases/case-1").json()
 
     assert (case["customer_id"], case["status"], case["team"]) == ("cust-1", "open", "provisioning")
-    assert _instant(case["opened_at"]) == datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
+    assert instant(case["opened_at"]) == datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
 
 
 def test_conversation_does_not_overwrite_what_the_crm_said(integration: httpx.Client) -> None:
@@ -174,7 +162,7 @@ def test_conversation_whose_case_belongs_to_another_customer_is_a_conflict(
     assert integration.get(f"{API}/conversations/conv-2").status_code == 404
     assert integration.get(f"{API}/customers/cust-2").status_code == 404
     assert integration.get(f"{API}/agents/a-new").status_code == 404
-    assert _ids(integration) == ["conv-1"]
+    assert listed_ids(integration, "conversations") == ["conv-1"]
 
 
 def test_unknown_case_without_a_customer_is_a_conflict(integration: httpx.Client) -> None:
@@ -185,8 +173,8 @@ def test_unknown_case_without_a_customer_is_a_conflict(integration: httpx.Client
 
     assert response.status_code == 409
     assert "case-new" in response.json()["message"]
-    assert _ids(integration) == []
-    assert _ids(integration, "agents") == []
+    assert listed_ids(integration, "conversations") == []
+    assert listed_ids(integration, "agents") == []
 
 
 INVALID: list[tuple[str, dict[str, Any], str]] = [
@@ -243,8 +231,8 @@ def test_invalid_conversation_is_refused_naming_the_field_path(
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "invalid_input"
     assert [problem["field"] for problem in response.json()["problems"]] == [field]
-    assert _ids(integration) == []
-    assert _ids(integration, "customers") == []
+    assert listed_ids(integration, "conversations") == []
+    assert listed_ids(integration, "customers") == []
 
 
 def test_missing_id_is_refused_naming_it(integration: httpx.Client) -> None:
@@ -290,8 +278,8 @@ def test_bulk_of_three_lines_creates_three(integration: httpx.Client) -> None:
     body = response.json()
     assert (body["created"], body["updated"]) == (3, 0)
     assert body["conversations"] == [{"id": f"conv-{n}", "created": True} for n in (1, 2, 3)]
-    assert _ids(integration) == ["conv-1", "conv-2", "conv-3"]
-    assert _ids(integration, "cases") == ["case-1", "case-2", "case-3"]
+    assert listed_ids(integration, "conversations") == ["conv-1", "conv-2", "conv-3"]
+    assert listed_ids(integration, "cases") == ["case-1", "case-2", "case-3"]
 
 
 def test_bulk_sent_again_updates_and_never_duplicates(integration: httpx.Client) -> None:
@@ -301,7 +289,7 @@ def test_bulk_sent_again_updates_and_never_duplicates(integration: httpx.Client)
 
     assert response.status_code == 200
     assert (response.json()["created"], response.json()["updated"]) == (0, 3)
-    assert _ids(integration) == ["conv-1", "conv-2", "conv-3"]
+    assert listed_ids(integration, "conversations") == ["conv-1", "conv-2", "conv-3"]
     got = integration.get(f"{API}/conversations/conv-2").json()
     assert _texts(got) == _texts(conversation_record())
 
@@ -325,8 +313,8 @@ def test_bulk_line_that_is_not_json_refuses_everything(integration: httpx.Client
     assert response.json()["error"] == "invalid_input"
     assert response.json()["message"].startswith("line 2: not JSON")
     assert [p["field"] for p in response.json()["problems"]] == ["line 2"]
-    assert _ids(integration) == []
-    assert _ids(integration, "customers") == []
+    assert listed_ids(integration, "conversations") == []
+    assert listed_ids(integration, "customers") == []
 
 
 def test_bulk_line_with_an_invalid_field_names_line_and_field(integration: httpx.Client) -> None:
@@ -337,7 +325,7 @@ def test_bulk_line_with_an_invalid_field_names_line_and_field(integration: httpx
 
     assert response.status_code == 422
     assert response.json()["message"].startswith("line 3: turns.0.speaker")
-    assert _ids(integration) == []
+    assert listed_ids(integration, "conversations") == []
 
 
 def test_bulk_line_that_conflicts_refuses_everything(integration: httpx.Client) -> None:
@@ -352,10 +340,10 @@ def test_bulk_line_that_conflicts_refuses_everything(integration: httpx.Client) 
     message = response.json()["message"]
     assert message.startswith("line 3 (conversation 'conv-3')")
     assert "cust-9" in message
-    assert _ids(integration) == ["conv-9"]
-    assert _ids(integration, "customers") == ["cust-9"]
-    assert _ids(integration, "cases") == ["case-9"]
-    assert _ids(integration, "agents") == ["a-7"]
+    assert listed_ids(integration, "conversations") == ["conv-9"]
+    assert listed_ids(integration, "customers") == ["cust-9"]
+    assert listed_ids(integration, "cases") == ["case-9"]
+    assert listed_ids(integration, "agents") == ["a-7"]
 
 
 def test_bulk_line_that_conflicts_with_an_earlier_line_refuses_everything(
@@ -370,8 +358,8 @@ def test_bulk_line_that_conflicts_with_an_earlier_line_refuses_everything(
 
     assert response.status_code == 409
     assert response.json()["message"].startswith("line 2 (conversation 'conv-2')")
-    assert _ids(integration) == []
-    assert _ids(integration, "cases") == []
+    assert listed_ids(integration, "conversations") == []
+    assert listed_ids(integration, "cases") == []
 
 
 @pytest.mark.parametrize("body", [b"", b"\n\n", b"   \n"])
@@ -457,7 +445,7 @@ def test_conversations_filter(
     params: dict[str, str],
     expected: list[str],
 ) -> None:
-    assert _ids(integration, **params) == expected
+    assert listed_ids(integration, "conversations", **params) == expected
 
 
 def test_naive_since_is_refused(integration: httpx.Client) -> None:

@@ -9,9 +9,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from tests.e2e.api import API, instant, listed_ids
 from tests.factories import account_record, case_record, customer_record
-
-API = "/api/v1"
 
 
 def _put(client: httpx.Client, kind: str, external_id: str, body: dict[str, Any]) -> httpx.Response:
@@ -21,18 +20,6 @@ def _put(client: httpx.Client, kind: str, external_id: str, body: dict[str, Any]
 def _created(client: httpx.Client, kind: str, external_id: str, body: dict[str, Any]) -> None:
     response = _put(client, kind, external_id, body)
     assert response.status_code == 201, response.text
-
-
-def _ids(client: httpx.Client, path: str, **params: Any) -> list[str]:
-    response = client.get(f"{API}/{path}", params=params)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
-
-
-def _instant(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    assert parsed.tzinfo is not None, f"{value} has no offset"
-    return parsed
 
 
 def _fields(response: httpx.Response) -> list[str]:
@@ -79,7 +66,7 @@ def test_put_creates_then_updates_and_the_list_holds_one(
     assert second.json()[field] == value
     assert integration.get(f"{API}/{kind}/{external_id}").json()[field] == value
     assert second.json()["created_at"] == first.json()["created_at"]
-    assert _ids(integration, kind).count(external_id) == 1
+    assert listed_ids(integration, kind).count(external_id) == 1
 
 
 def test_put_customer_returns_what_was_stored(integration: httpx.Client) -> None:
@@ -107,12 +94,12 @@ def test_put_account_keeps_the_balance_exactly(integration: httpx.Client, custom
     assert (stored["balance"], stored["currency"]) == ("-0.10", "GBP")
 
 
-def test_stored_case_reads_back_the_same_instant(integration: httpx.Client, customer: str) -> None:
+def test_stored_case_reads_back_the_sameinstant(integration: httpx.Client, customer: str) -> None:
     response = _put(integration, "cases", "case-1", case_record())
 
     assert response.status_code == 201
     stored = integration.get(f"{API}/cases/case-1").json()
-    assert _instant(stored["opened_at"]) == datetime(2026, 9, 2, 8, 14, tzinfo=UTC)
+    assert instant(stored["opened_at"]) == datetime(2026, 9, 2, 8, 14, tzinfo=UTC)
     assert (stored["customer_id"], stored["status"], stored["root_cause"]) == (
         customer,
         "open",
@@ -138,7 +125,7 @@ def test_body_id_equal_to_path_id_is_accepted(integration: httpx.Client) -> None
 def test_body_id_different_from_path_id_is_refused(
     integration: httpx.Client, customer: str, kind: str, body: dict[str, Any]
 ) -> None:
-    before = _ids(integration, kind)
+    before = listed_ids(integration, kind)
 
     response = _put(integration, kind, "the-path-id", body)
 
@@ -146,7 +133,7 @@ def test_body_id_different_from_path_id_is_refused(
     assert _fields(response) == ["id"]
     assert "cust-other" in response.json()["message"]
     assert "the-path-id" in response.json()["message"]
-    assert _ids(integration, kind) == before
+    assert listed_ids(integration, kind) == before
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -189,7 +176,7 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
 def test_invalid_record_is_refused_naming_the_field_and_nothing_is_stored(
     integration: httpx.Client, customer: str, kind: str, body: dict[str, Any], field: str
 ) -> None:
-    before = _ids(integration, kind)
+    before = listed_ids(integration, kind)
 
     response = _put(integration, kind, "new-1", body)
 
@@ -198,7 +185,7 @@ def test_invalid_record_is_refused_naming_the_field_and_nothing_is_stored(
     assert _fields(response) == [field]
     assert field in response.json()["message"]
     assert integration.get(f"{API}/{kind}/new-1").status_code == 404
-    assert _ids(integration, kind) == before
+    assert listed_ids(integration, kind) == before
 
 
 def test_refused_update_leaves_the_stored_record_as_it_was(
@@ -221,7 +208,7 @@ def test_closed_case_with_closed_at_after_opened_at_is_accepted(
 
     assert response.status_code == 201, response.text
     stored = integration.get(f"{API}/cases/case-1").json()
-    assert _instant(stored["closed_at"]) == datetime(2026, 9, 3, 8, 14, tzinfo=UTC)
+    assert instant(stored["closed_at"]) == datetime(2026, 9, 3, 8, 14, tzinfo=UTC)
     assert stored["status"] == "resolved"
 
 
@@ -254,7 +241,7 @@ def test_account_for_unknown_customer_is_a_conflict_naming_the_customer(
     assert response.json()["error"] == "conflict"
     assert "cust-missing" in response.json()["message"]
     assert integration.get(f"{API}/accounts/acc-1").status_code == 404
-    assert _ids(integration, "customers") == []
+    assert listed_ids(integration, "customers") == []
 
 
 def test_case_for_unknown_customer_is_a_conflict(integration: httpx.Client) -> None:
@@ -262,7 +249,7 @@ def test_case_for_unknown_customer_is_a_conflict(integration: httpx.Client) -> N
 
     assert response.status_code == 409
     assert "cust-missing" in response.json()["message"]
-    assert _ids(integration, "cases") == []
+    assert listed_ids(integration, "cases") == []
 
 
 def test_case_with_unknown_account_is_a_conflict(integration: httpx.Client, customer: str) -> None:
@@ -270,7 +257,7 @@ def test_case_with_unknown_account_is_a_conflict(integration: httpx.Client, cust
 
     assert response.status_code == 409
     assert "acc-missing" in response.json()["message"]
-    assert _ids(integration, "cases") == []
+    assert listed_ids(integration, "cases") == []
 
 
 def test_case_whose_account_belongs_to_another_customer_is_a_conflict(
@@ -294,8 +281,8 @@ def test_case_with_unknown_owner_agent_is_a_conflict(
 
     assert response.status_code == 409
     assert "a-ghost" in response.json()["message"]
-    assert _ids(integration, "cases") == []
-    assert _ids(integration, "agents") == []
+    assert listed_ids(integration, "cases") == []
+    assert listed_ids(integration, "agents") == []
 
 
 def test_case_with_known_account_and_owner_is_stored_with_them(
@@ -401,16 +388,16 @@ def test_accounts_filter_by_customer(
     _created(integration, "accounts", "acc-2", account_record(other_customer))
     _created(integration, "accounts", "acc-3", account_record(customer, kind="mobile"))
 
-    assert _ids(integration, "accounts", customer_id=customer) == ["acc-1", "acc-3"]
-    assert _ids(integration, "accounts", customer_id=other_customer) == ["acc-2"]
-    assert _ids(integration, "accounts", customer_id="cust-none") == []
+    assert listed_ids(integration, "accounts", customer_id=customer) == ["acc-1", "acc-3"]
+    assert listed_ids(integration, "accounts", customer_id=other_customer) == ["acc-2"]
+    assert listed_ids(integration, "accounts", customer_id="cust-none") == []
 
 
 def test_accounts_filter_by_status(integration: httpx.Client, customer: str) -> None:
     _created(integration, "accounts", "acc-1", account_record(status="active"))
     _created(integration, "accounts", "acc-2", account_record(status="suspended"))
 
-    assert _ids(integration, "accounts", status="suspended") == ["acc-2"]
+    assert listed_ids(integration, "accounts", status="suspended") == ["acc-2"]
 
 
 def test_cases_filter_by_status(integration: httpx.Client, customer: str) -> None:
@@ -418,9 +405,9 @@ def test_cases_filter_by_status(integration: httpx.Client, customer: str) -> Non
     _created(integration, "cases", "case-2", case_record(status="pending"))
     _created(integration, "cases", "case-3", case_record(status="open"))
 
-    assert _ids(integration, "cases", status="open") == ["case-1", "case-3"]
-    assert _ids(integration, "cases", status="pending") == ["case-2"]
-    assert _ids(integration, "cases", status="confirmed") == []
+    assert listed_ids(integration, "cases", status="open") == ["case-1", "case-3"]
+    assert listed_ids(integration, "cases", status="pending") == ["case-2"]
+    assert listed_ids(integration, "cases", status="confirmed") == []
 
 
 def test_cases_filter_by_customer(
@@ -429,7 +416,7 @@ def test_cases_filter_by_customer(
     _created(integration, "cases", "case-1", case_record(customer))
     _created(integration, "cases", "case-2", case_record(other_customer))
 
-    assert _ids(integration, "cases", customer_id=other_customer) == ["case-2"]
+    assert listed_ids(integration, "cases", customer_id=other_customer) == ["case-2"]
 
 
 @pytest.fixture
@@ -469,7 +456,7 @@ def test_cases_filter_by_when_they_were_opened(
 ) -> None:
     params = {key: value for key, value in {"since": since, "until": until}.items() if value}
 
-    assert _ids(integration, "cases", **params) == expected
+    assert listed_ids(integration, "cases", **params) == expected
 
 
 @pytest.mark.parametrize("param", ["since", "until"])
@@ -509,7 +496,7 @@ def three_customers(integration: httpx.Client) -> None:
 def test_customer_search_matches_id_or_name_ignoring_case(
     integration: httpx.Client, three_customers: None, search: str, expected: list[str]
 ) -> None:
-    assert _ids(integration, "customers", search=search) == expected
+    assert listed_ids(integration, "customers", search=search) == expected
 
 
 @pytest.mark.parametrize(("search", "expected"), [("_", ["cust_1"]), ("%", ["50%off"])])
@@ -519,7 +506,7 @@ def test_customer_search_treats_wildcards_literally(
     for external_id in ("cust_1", "cust-2", "50%off"):
         _created(integration, "customers", external_id, customer_record(name="Plain Name"))
 
-    assert _ids(integration, "customers", search=search) == expected
+    assert listed_ids(integration, "customers", search=search) == expected
 
 
 def test_instants_come_back_in_utc_whatever_offset_they_were_sent_with(
