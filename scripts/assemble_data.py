@@ -2,9 +2,9 @@
 
     python scripts/assemble_data.py PARTS_DIR
 
-PARTS_DIR holds the labelled files as the labellers and writers delivered them
-(see data/README.md). Train and dev never share a conversation id. Prints the
-label counts of each set.
+PARTS_DIR holds the labelled files as the annotators, adjudicators, reviewers and
+writers delivered them (data/README.md says who made which). Train and dev never
+share a conversation id. Prints the label counts of each set.
 """
 
 from __future__ import annotations
@@ -15,20 +15,28 @@ from collections import Counter
 from pathlib import Path
 
 TRAIN = {
-    "ibm-train-a.jsonl": "ibm-twitter-cdp",
-    "ibm-train-b.jsonl": "ibm-twitter-cdp",
-    "written-train.jsonl": "keepword-written",
-    "social-train-a.jsonl": "keepword-written-social",
-    "social-train-b.jsonl": "keepword-written-social",
+    # Real conversations: two independent annotations, disagreements adjudicated.
+    "ibm-train.adjudicated.jsonl": "ibm-twitter-cdp",
+    # Written in the first session, then reviewed under the clarified rules.
+    "train-written-1.reviewed.jsonl": None,  # keeps each line's own source
+    "train-written-2.reviewed.jsonl": None,
+    # Written for this session by seven writers who never saw the dev set.
+    "write-a.jsonl": "keepword-written-real-register",
+    "write-b.jsonl": "keepword-written-real-register",
+    "write-c.jsonl": "keepword-written-real-register",
+    "write-d.jsonl": "keepword-written-contrastive",
+    "write-e.jsonl": "keepword-written-contrastive",
+    "write-f.jsonl": "keepword-written-contrastive",
+    "write-g.jsonl": "keepword-written-contrastive",
 }
 DEV = {
-    "twcs-dev-a.jsonl": "twcs",
-    "twcs-dev-b.jsonl": "twcs",
-    "written-dev.jsonl": "keepword-written",
+    "twcs-dev.adjudicated.jsonl": "twcs",
+    "dev-written.reviewed.jsonl": "keepword-written",
+    "dev-promises.reviewed.jsonl": "keepword-written-promises",
 }
 
 
-def assemble(parts: Path, names: dict[str, str], target: Path) -> set[str]:
+def assemble(parts: Path, names: dict[str, str | None], target: Path) -> set[str]:
     ids: set[str] = set()
     labels: Counter[str] = Counter()
     turns = promises = 0
@@ -41,7 +49,10 @@ def assemble(parts: Path, names: dict[str, str], target: Path) -> set[str]:
                 if row["id"] in ids:
                     sys.exit(f"{name}: conversation {row['id']} appears twice")
                 ids.add(row["id"])
-                row["source"] = source
+                if source is not None:
+                    row["source"] = source
+                elif "source" not in row:
+                    sys.exit(f"{name}: conversation {row['id']} says nothing of its source")
                 turns += len(row["turns"])
                 promises += len(row["gold"].get("promises", []))
                 for found in row["gold"]["turns"].values():
