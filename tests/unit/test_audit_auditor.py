@@ -6,13 +6,20 @@ import json
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from keepword.audit.auditor import CUES_ONLY, Auditor
-from keepword.audit.labels import AGENT_BREAKING, AGENT_BUILDING, CUSTOMER_SIGNALS, LABELS
+from keepword.audit.labels import (
+    AGENT_BREAKING,
+    AGENT_BUILDING,
+    CUSTOMER_SIGNALS,
+    LABELS,
+    MODEL_LABELS,
+)
 from keepword.audit.model import LabelModel, ModelError, load_model, model_from_json
 from keepword.audit.results import AuditResult
 from keepword.audit.training import train
@@ -559,8 +566,11 @@ LABELLED: list[tuple[list[tuple[Speaker, str]], dict[str, list[str]]]] = [
 ]
 
 
-def _labelled() -> list[tuple[Conversation, dict[str, list[str]]]]:
-    return [(conversation(*turns, id=f"t-{i}"), gold) for i, (turns, gold) in enumerate(LABELLED)]
+def _labelled() -> list[tuple[Conversation, dict[str, Any]]]:
+    return [
+        (conversation(*turns, id=f"t-{i}"), {"turns": gold})
+        for i, (turns, gold) in enumerate(LABELLED)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -584,7 +594,7 @@ def test_training_on_different_data_gives_another_version(tiny_model: LabelModel
 
 
 def test_a_trained_model_has_a_threshold_in_range_for_every_label(tiny_model: LabelModel) -> None:
-    assert set(tiny_model.thresholds) == set(LABELS)
+    assert set(tiny_model.thresholds) == set(MODEL_LABELS)
     assert all(0.0 <= t <= 1.0 for t in tiny_model.thresholds.values())
 
 
@@ -593,7 +603,7 @@ def test_training_reports_each_label_it_learns(tiny_model: LabelModel) -> None:
 
     train(_labelled(), on_label=reported.append)
 
-    assert reported == list(LABELS)
+    assert reported == list(MODEL_LABELS)
 
 
 def test_a_model_survives_the_round_trip_through_json(tiny_model: LabelModel) -> None:

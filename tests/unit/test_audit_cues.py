@@ -19,15 +19,17 @@ from keepword.domain.conversations import Conversation, Speaker, Turn
 
 AT = datetime(2026, 9, 2, 9, 14, tzinfo=UTC)
 AGENT, CUSTOMER = Speaker.AGENT, Speaker.CUSTOMER
-GATED = PhraseCues()
-UNGATED = PhraseCues(gated=False)
+ONE_PASS = PhraseCues()
+EACH = PhraseCues(one_pass=False)
 
 
 def _document(speaker: Speaker, text: str) -> AuditDocument:
     return AuditDocument(Conversation("c-cue", AT, [Turn(speaker, text, AT)]))
 
 
-def cue_spans(speaker: Speaker, text: str, cues: PhraseCues = GATED) -> dict[str, tuple[int, int]]:
+def cue_spans(
+    speaker: Speaker, text: str, cues: PhraseCues = ONE_PASS
+) -> dict[str, tuple[int, int]]:
     """The labels the cues find in a one-turn conversation, with their evidence spans."""
     document = _document(speaker, text)
     cues(document)
@@ -330,7 +332,7 @@ def test_a_turn_marked_unreadable_is_not_read() -> None:
     document = _document(AGENT, "I'm sorry for the trouble")
     document.supported[0] = False
 
-    GATED(document)
+    ONE_PASS(document)
 
     assert document.cues[0] == []
 
@@ -345,10 +347,10 @@ PHRASES = sorted({str(p.values[2]) for p in CLEAR} | {str(p.values[2]) for p in 
     st.lists(st.sampled_from(PHRASES), min_size=1, max_size=4),
     st.sampled_from([" ", ". ", "\n", " and "]),
 )
-def test_the_trigger_gate_changes_no_cue(speaker: Speaker, phrases: list[str], joiner: str) -> None:
+def test_the_set_scan_changes_no_cue(speaker: Speaker, phrases: list[str], joiner: str) -> None:
     text = joiner.join(phrases)
 
-    assert cue_spans(speaker, text, GATED) == cue_spans(speaker, text, UNGATED)
+    assert cue_spans(speaker, text, ONE_PASS) == cue_spans(speaker, text, EACH)
 
 
 @pytest.mark.parametrize(
@@ -359,10 +361,10 @@ def test_the_trigger_gate_changes_no_cue(speaker: Speaker, phrases: list[str], j
         "I've escalated it and will update you",
     ],
 )
-def test_the_trigger_gate_changes_no_veto(text: str) -> None:
-    gated, ungated = _document(AGENT, text), _document(AGENT, text)
+def test_the_set_scan_changes_no_veto(text: str) -> None:
+    scanned, searched = _document(AGENT, text), _document(AGENT, text)
 
-    GATED(gated)
-    UNGATED(ungated)
+    ONE_PASS(scanned)
+    EACH(searched)
 
-    assert gated.vetoes == ungated.vetoes
+    assert scanned.vetoes == searched.vetoes

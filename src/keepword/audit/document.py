@@ -7,9 +7,14 @@ findings apart from any storage, so the audit stays pure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from keepword.audit.results import Finding, TurnLabel, UnsupportedTurn
+from keepword.audit.results import Finding, Promise, TurnLabel, UnsupportedTurn
+from keepword.audit.timeexpr import BusinessCalendar
+from keepword.audit.tokens import tokens
 from keepword.domain.conversations import Conversation, Speaker
+
+DEFAULT_CALENDAR = BusinessCalendar(ZoneInfo("UTC"), None)
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,8 @@ class Evidence:
     label: str
     score: float
     span: tuple[int, int]
+    # Which of the label's phrase cues matched (None: the evidence is not a cue).
+    pattern: int | None = None
 
 
 @dataclass
@@ -26,6 +33,9 @@ class AuditDocument:
     """One conversation being audited, with what each component has found so far."""
 
     conversation: Conversation
+    # The customer's calendar (time zone, country's holidays, end of business): promises fall
+    # due in it. The default is UTC with no holidays.
+    calendar: BusinessCalendar = field(default_factory=lambda: DEFAULT_CALENDAR)
     # Which turns are read at all (False: e.g. not English); set by the language component.
     supported: list[bool] = field(default_factory=list)
     unsupported: list[UnsupportedTurn] = field(default_factory=list)
@@ -35,16 +45,21 @@ class AuditDocument:
     vetoes: list[set[str]] = field(default_factory=list)
     model_scores: list[dict[str, Evidence]] = field(default_factory=list)
     labels: list[TurnLabel] = field(default_factory=list)
+    # Turns decided to make a promise, with the words that show it; the promise finder reads them.
+    promising: dict[int, Evidence] = field(default_factory=dict)
+    promises: list[Promise] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    # The words and the speaker of each turn, taken once: components index them in loops.
+    # The words, speaker and tokens of each turn, taken once: components index them in loops.
     texts: list[str] = field(init=False)
     speakers: list[Speaker] = field(init=False)
+    tokens: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         turns = self.conversation.turns
         count = len(turns)
         self.texts = [turn.text for turn in turns]
         self.speakers = [turn.speaker for turn in turns]
+        self.tokens = [tokens(text) for text in self.texts]
         self.supported = [True] * count
         self.cues = [[] for _ in range(count)]
         self.vetoes = [set() for _ in range(count)]

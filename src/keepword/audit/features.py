@@ -1,10 +1,10 @@
 """The features the learned model reads from a turn: the same code trains and predicts.
 
-Words and word pairs of the turn, the cues that fired on it (and the look-alikes
-that argue against a label), and a little of what came before (did the
-customer already ask to cancel? did they just ask for a status?). Each
-feature remembers where in the text it came from, so a label found by the
-model can still point at its evidence.
+Words, word pairs and word stems of the turn, the cues that fired on it (and
+the look-alikes that argue against a label), and a little of what came before
+(did the customer already ask to cancel? did they just ask for a status?).
+Each feature remembers where in the text it came from, so a label found by
+the model can still point at its evidence.
 """
 
 from __future__ import annotations
@@ -13,64 +13,36 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from keepword.audit.document import Evidence
+from keepword.audit.tokens import span_of_tokens
 from keepword.domain.conversations import Speaker
 
-_TOKEN = re.compile(
-    r"https?://\S+|www\.\S+|@\w+|\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[!?]",
-    re.IGNORECASE,
-)
 _STATUS_QUESTION = re.compile(
     r"\b(?:where(?:'s| is)|when (?:will|is|can|does)|how long|what(?:'s| is) the status|"
     r"any (?:news|update)|eta)\b",
     re.IGNORECASE,
 )
-# Agent labels that depend on what the customer said before.
-MAX_FEATURES_PER_TURN = 400
-
+# A turn's first MAX_WORDS tokens are read; a longer turn's rest adds nothing, so time and
+# memory stay bounded on a 10,000-character e-mail.
+MAX_WORDS = 150
+# Words longer than STEM + 1 letters also give their first STEM letters as a feature, so
+# "frustrating" teaches "frustrated" too: a stemmer for a microsecond a turn.
+STEM = 5
+WHOLE_TURN = (0, 0)  # the span of a feature that belongs to the turn as a whole
 
 # Byte tables that delete all but (upper-case) ASCII letters: counting them runs in C.
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 _NOT_ASCII_UPPER = bytes(b for b in range(256) if not 65 <= b <= 90)
-WHOLE_TURN = (0, 0)  # the span of a feature that belongs to the turn as a whole
 
 
-_DIGIT = re.compile(r"\d")
-# The same words as _TOKEN on plain ASCII text, several times faster than its Unicode classes.
-_ASCII_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[!?]")
-URL, HANDLE, NUMBER = "<url>", "<handle>", "<num>"
+def has_stem(token: str) -> bool:
+    """Whether a token is long enough to give a stem feature (placeholders never do)."""
+    return len(token) > STEM + 1 and token[0] != "<"
 
 
-def _normalise(token: str) -> str:
-    first = token[0]
-    if first == "@":
-        return HANDLE
-    if first.isdigit():
-        return NUMBER
-    if "://" in token or token[:4].lower() == "www.":
-        return URL
-    return token.lower().replace("\u2019", "'")
-
-
-def tokens(text: str) -> list[str]:
-    """The turn's tokens, normalised: lower case; URLs, handles and numbers folded."""
-    if text.isascii():
-        lowered = text.lower()
-        # Most turns hold no handle, number or link: then plain words are all there is.
-        plain = "@" not in text and "http" not in lowered and "www." not in lowered
-        if plain and not _DIGIT.search(text):
-            return _ASCII_TOKEN.findall(lowered)
-    return [_normalise(token) for token in _TOKEN.findall(text)]
-
-
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Where each of `tokens(text)` lies in the text (computed only when evidence is needed)."""
-    return [match.span() for match in _TOKEN.finditer(text)]
-
-
-@dataclass(frozen=True)
-class TurnContext:
+class TurnContext(NamedTuple):
     """What the turns before this one said, as far as the model needs it."""
 
     cancel_requests: int = 0
@@ -86,67 +58,68 @@ def contexts(
     """For each turn, what the turns before it said (never the turns after it), in one pass."""
     found = []
     cancel_requests = 0
-    fault_reported = helped = False
-    previous_customer: int | None = None
+    fault_reported = helped = status_asked = False
     for index, speaker in enumerate(speakers):
-        status_asked = previous_customer is not None and bool(
-            _STATUS_QUESTION.search(texts[previous_customer])
-        )
         found.append(TurnContext(cancel_requests, fault_reported, status_asked, helped, index == 0))
-        labels = {e.label for e in cues[index]}
         if speaker is Speaker.CUSTOMER:
-            cancel_requests += "wants_to_cancel" in labels
-            fault_reported = fault_reported or "reports_fault" in labels
-            previous_customer = index
+            for evidence in cues[index]:
+                cancel_requests += evidence.label == "wants_to_cancel"
+                fault_reported = fault_reported or evidence.label == "reports_fault"
+            # Asked once for the customer's latest turn, not once for every turn after it.
+            status_asked = _STATUS_QUESTION.search(texts[index]) is not None
         elif speaker is Speaker.AGENT and len(texts[index]) > 80:
             helped = True
     return found
 
 
 @dataclass
-class TurnFeatures:
-    """A turn's feature names, and how to find the characters each came from.
+class TurnInput:
+    """What the model reads of one turn: its words and the names of its other features.
 
-    Order: cues, then the features of the whole turn, then words, then word
-    pairs, so a very long turn loses only its last words to the cap, never a cue.
+    `names` are the cue features and those of the whole turn (speaker, vetoes,
+    shape, context); the model derives the word, word-pair and stem features
+    from `words` itself. `name_spans` holds the span of each name.
     """
 
-    names: list[str]
     text: str
-    cue_spans: tuple[tuple[int, int], ...]
-    whole_count: int
-    token_count: int
-    _spans: list[tuple[int, int]] | None = None
+    words: Sequence[str]
+    names: list[str]
+    name_spans: list[tuple[int, int]]
 
-    def span_of(self, index: int) -> tuple[int, int]:
-        """The span of feature `index`: a cue, a word, a word pair, or (0, 0) for the turn."""
-        if index < len(self.cue_spans):
-            return self.cue_spans[index]
-        index -= len(self.cue_spans) + self.whole_count
-        if index < 0:
-            return WHOLE_TURN
-        if self._spans is None:  # found once, and only for turns that need evidence
-            self._spans = token_spans(self.text)
-        spans, n = self._spans, self.token_count
-        if index < n:
-            return spans[index]
-        return (spans[index - n][0], spans[index - n + 1][1])
+    def words_span(self, first: int, last: int) -> tuple[int, int]:
+        """The characters from word `first` to word `last` (found only when evidence needs them)."""
+        return span_of_tokens(self.text, first, last)
 
 
-def turn_features(
+def turn_input(
     text: str,
+    toks: Sequence[str],
     speaker: Speaker,
     cues: Sequence[Evidence],
     context: TurnContext,
     vetoes: Iterable[str] = (),
-) -> TurnFeatures:
-    """Every feature of one turn, in a stable order, at most MAX_FEATURES_PER_TURN."""
-    toks = tokens(text)
-    whole = [f"speaker:{speaker.value}", *(f"veto:{label}" for label in vetoes)]
+) -> TurnInput:
+    """The model's view of one turn whose tokens are `toks`."""
+    names: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for evidence in cues:
+        names.append(f"cue:{evidence.label}")
+        spans.append(evidence.span)
+        if evidence.pattern is not None:
+            names.append(f"cue:{evidence.label}:{evidence.pattern}")
+            spans.append(evidence.span)
+    whole = [f"speaker:{speaker.value}"]
+    whole += [f"veto:{label}" for label in vetoes]
     if len(toks) <= 3:
         whole.append("len:short")
     elif len(toks) > 60:
         whole.append("len:long")
+    if "?" in text:
+        whole.append("has:?")
+        if text.rstrip().endswith("?"):
+            whole.append("ends:?")
+    if "!" in text:
+        whole.append("has:!")
     raw = text.encode("ascii", "ignore")
     letters = len(raw.translate(None, _NOT_ASCII_LETTER))
     if letters >= 12 and len(raw.translate(None, _NOT_ASCII_UPPER)) / letters > 0.7:
@@ -163,11 +136,57 @@ def turn_features(
         whole.append("ctx:helped_before")
     if context.is_first_turn:
         whole.append("ctx:first_turn")
-    names = [f"cue:{evidence.label}" for evidence in cues] + whole
-    room = MAX_FEATURES_PER_TURN - len(names)
-    # Words first, then pairs, each list cut to what is left of the cap.
-    kept = toks[: max(room, 0)]
-    names += [f"w:{token}" for token in kept]
-    room -= len(kept)
-    names += [f"b:{a} {b}" for a, b in pairwise(toks)][: max(room, 0)]
-    return TurnFeatures(names, text, tuple(e.span for e in cues), len(whole), len(kept))
+
+    names += whole
+    spans += [WHOLE_TURN] * len(whole)
+    words = toks[:MAX_WORDS] if len(toks) > MAX_WORDS else toks
+    return TurnInput(text, words, names, spans)
+
+
+@dataclass
+class TurnFeatures:
+    """Every feature name of a turn, each with the characters it came from.
+
+    The names the model derives from words are spelled out here: `w:word`,
+    `b:word word` (a pair of neighbours) and `s:stem`. Training reads these
+    names; the model's fast path finds the same rows without building them.
+    """
+
+    names: list[str]
+    source: TurnInput
+    # For each name from words: the first and last token it covers.
+    _token_ranges: list[tuple[int, int]]
+
+    def span_of(self, index: int) -> tuple[int, int]:
+        """The span of feature `index`: a cue, a word, a word pair, a stem, or (0, 0)."""
+        given = len(self.source.names)
+        if index < given:
+            return self.source.name_spans[index]
+        first, last = self._token_ranges[index - given]
+        return self.source.words_span(first, last)
+
+
+def word_features(words: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The word, word-pair and stem feature names of `words`, with the tokens each covers."""
+    names = ["w:" + word for word in words]
+    ranges = [(i, i) for i in range(len(words))]
+    names += [f"b:{a} {b}" for a, b in pairwise(words)]
+    ranges += [(i, i + 1) for i in range(len(words) - 1)]
+    stems = [i for i, word in enumerate(words) if has_stem(word)]
+    names += ["s:" + words[i][:STEM] for i in stems]
+    ranges += [(i, i) for i in stems]
+    return names, ranges
+
+
+def turn_features(
+    text: str,
+    toks: Sequence[str],
+    speaker: Speaker,
+    cues: Sequence[Evidence],
+    context: TurnContext,
+    vetoes: Iterable[str] = (),
+) -> TurnFeatures:
+    """Every feature of one turn, named, in a stable order: cues, the whole turn, words."""
+    source = turn_input(text, toks, speaker, cues, context, vetoes)
+    names, ranges = word_features(source.words)
+    return TurnFeatures([*source.names, *names], source, ranges)

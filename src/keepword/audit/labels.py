@@ -31,6 +31,18 @@ LABELS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {
     Speaker.SYSTEM: (),
 }
 
+# Not a label of taxonomy.md: the model's reading of "this turn makes a promise"
+# (shared/design/promises.md), learned and cued like the labels, and reported as promises.
+PROMISE = "promise"
+MODEL_LABELS = (*LABELS, PROMISE)
+# What the model and the cues may find on a turn of each speaker: a system's message
+# ("your engineer arrives between 8 and 12") promises too, though it behaves as no one.
+READINGS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {
+    Speaker.AGENT: (*LABELS_BY_SPEAKER[Speaker.AGENT], PROMISE),
+    Speaker.CUSTOMER: LABELS_BY_SPEAKER[Speaker.CUSTOMER],
+    Speaker.SYSTEM: (PROMISE,),
+}
+
 
 def is_breaking(label: str) -> bool:
     """True for an agent behaviour that breaks trust."""

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from keepword.audit.features import WHOLE_TURN, TurnFeatures
+from keepword.audit.features import STEM, WHOLE_TURN, TurnFeatures, TurnInput, has_stem
 
-FORMAT = 1
+# 2: features from keepword.audit.features of Keepword 0.2 (per-pattern cues, stems, "?"/"!").
+FORMAT = 2
 DEFAULT_MODEL = "labels.json"
 
 
@@ -24,11 +27,32 @@ class ModelError(ValueError):
     """A model file that this version of Keepword cannot use."""
 
 
+@dataclass
+class ScoredBatch:
+    """The feature rows a batch of turns hit, kept so evidence needs no second lookup.
+
+    Row -1 is the model's all-zero row: an unknown feature adds nothing. Turn
+    t's rows are `rows[starts[t]:]`: first -1, then one per named feature, one
+    per word (its `w:` feature) and one per word again (its stem); its pairs
+    are `pair_rows[word_starts[t]:word_starts[t + 1] - 1]`, pair p joining
+    words p and p + 1.
+    """
+
+    inputs: Sequence[TurnInput]
+    probabilities: Any
+    rows: Any
+    starts: list[int]
+    pair_rows: Any
+    word_starts: list[int]
+
+
 class LabelModel:
     """One logistic model per label over shared sparse features, with a threshold each.
 
-    Scoring sums the weight rows of a turn's features with numpy: a few
-    microseconds a turn, whatever the number of labels.
+    Scoring finds each turn's feature rows through integer tables (token ids,
+    sorted word-pair keys) with numpy over the whole batch, then sums the
+    weight rows: a few microseconds a turn, whatever the number of labels.
+    `turn_features` names the same features; the tests check both agree.
     """
 
     def __init__(
@@ -48,50 +72,134 @@ class LabelModel:
         self.weights = weights
         self.index = {label: i for i, label in enumerate(self.labels)}
         self._rows = {name: row for row, name in enumerate(weights)}
-        # One extra all-zero row, so a turn with no known feature still sums to zero.
+        # One extra all-zero row, which every -1 (unknown) row reads.
         self._matrix = np.zeros((len(weights) + 1, len(self.labels)))
         for name, pairs in weights.items():
             for label_index, weight in pairs:
                 self._matrix[self._rows[name], label_index] = weight
         self._bias = np.array([bias[label] for label in self.labels])
-        self._zero_row = len(weights)
+        self._build_tables()
         # How training went (held-out scores per label): for people, never for decisions.
         self.training: dict[str, Any] = {}
+
+    def _build_tables(self) -> None:
+        """Tables that find word, stem and pair rows without building feature names."""
+        rows = self._rows
+        self._word_row = {name[2:]: row for name, row in rows.items() if name.startswith("w:")}
+        self._stem_row = {name[2:]: row for name, row in rows.items() if name.startswith("s:")}
+        # Word pairs are found as integer keys (first id * size + second id) in a sorted array.
+        ids: dict[str, int] = {}
+        for name in rows:
+            if name.startswith("b:"):
+                for word in name[2:].split(" "):
+                    ids.setdefault(word, len(ids))
+        self._token_id = ids
+        self._size = size = len(ids) + 1  # the last id stands for every other word
+        pairs = sorted(
+            (ids[a] * size + ids[b], row)
+            for name, row in rows.items()
+            if name.startswith("b:")
+            for a, b in [name[2:].split(" ")]
+        )
+        self._pair_keys = np.array([key for key, _ in pairs], dtype=np.int64)
+        self._pair_row = np.array([row for _, row in pairs], dtype=np.int64)
 
     @property
     def bias(self) -> dict[str, float]:
         """Each label's intercept."""
         return {label: float(self._bias[i]) for i, label in enumerate(self.labels)}
 
-    def probabilities(self, turns: Sequence[TurnFeatures]) -> Any:
+    def weights_of(self, row: int) -> list[float]:
+        """The weight of feature row `row` for each label, in `labels` order."""
+        return [float(w) for w in self._matrix[row]]
+
+    def rows_of(self, turn: TurnFeatures) -> list[int | None]:
+        """The weight row of each of the turn's named features (None: unknown to the model)."""
+        return list(map(self._rows.get, turn.names))
+
+    def score(self, inputs: Sequence[TurnInput]) -> ScoredBatch:
+        """Each label's probability on each turn of `inputs` (each with at least one word),
+        with the rows behind them."""
+        names_get, word_get, stem_get = self._rows.get, self._word_row.get, self._stem_row.get
+        token_id, other = self._token_id.get, self._size - 1
+        rows: list[int] = []
+        starts: list[int] = []
+        ids: list[int] = []
+        word_starts = [0]
+        minus = repeat(-1)
+        for given in inputs:
+            words = given.words
+            starts.append(len(rows))
+            rows.append(-1)  # no turn's segment is empty, so reduceat sums each one right
+            rows += map(names_get, given.names, minus)
+            rows += map(word_get, words, minus)
+            rows += map(stem_get, [w[:STEM] if has_stem(w) else "" for w in words], minus)
+            ids += map(token_id, words, repeat(other))
+            word_starts.append(len(ids))
+        matrix = self._matrix
+        row_array = np.array(rows, dtype=np.int64)
+        totals = np.add.reduceat(matrix[row_array], starts, axis=0)
+        pair_rows = self._pair_rows(np.array(ids, dtype=np.int64), word_starts)
+        totals += np.add.reduceat(matrix[pair_rows], word_starts[:-1], axis=0)
+        totals += self._bias
+        probabilities = 1.0 / (1.0 + np.exp(-np.clip(totals, -30.0, 30.0)))
+        return ScoredBatch(inputs, probabilities, row_array, starts, pair_rows, word_starts)
+
+    def _pair_rows(self, token: Any, word_starts: list[int]) -> Any:
+        """For each word, the row of the pair it starts (-1 for a turn's last word or an
+        unknown pair): one entry a word, so a turn's pairs lie in its words' segment."""
+        pair_rows = np.full(len(token), -1, dtype=np.int64)
+        if len(token) < 2 or not len(self._pair_keys):
+            return pair_rows
+        first, second = token[:-1], token[1:]
+        keys = first * self._size + second
+        found = np.minimum(np.searchsorted(self._pair_keys, keys), len(self._pair_keys) - 1)
+        other = self._size - 1
+        hit = (self._pair_keys[found] == keys) & (first != other) & (second != other)
+        pair_rows[:-1] = np.where(hit, self._pair_row[found], -1)
+        # A turn's last word starts no pair with the next turn's first.
+        pair_rows[np.array(word_starts[1:], dtype=np.int64) - 1] = -1
+        return pair_rows
+
+    def probabilities(self, turns: Sequence[TurnInput]) -> Any:
         """A (turns x labels) array: each label's probability on each turn."""
         if not turns:
             return np.zeros((0, len(self.labels)))
-        rows = self._rows
-        indices: list[int] = []
-        starts: list[int] = []
-        for turn in turns:
-            starts.append(len(indices))
-            indices.append(self._zero_row)
-            indices.extend(row for row in map(rows.get, turn.names) if row is not None)
-        totals = np.add.reduceat(self._matrix[indices], starts, axis=0) + self._bias
-        return 1.0 / (1.0 + np.exp(-np.clip(totals, -30.0, 30.0)))
+        return self.score(turns).probabilities
 
-    def evidence(self, turn: TurnFeatures, label: str) -> tuple[int, int]:
-        """The span of the feature that pushed `label` most on this turn ((0, 0): none)."""
-        rows = self._rows
-        known = [(position, row) for position, row in enumerate(map(rows.get, turn.names))]
-        positions = [position for position, row in known if row is not None]
-        if not positions:
-            return WHOLE_TURN
-        weights = self._matrix[[row for _, row in known if row is not None], self.index[label]]
-        for best in np.argsort(-weights, kind="stable"):
-            if weights[best] <= 0:
-                break
-            span = turn.span_of(positions[int(best)])
-            if span != WHOLE_TURN:
-                return span
-        return WHOLE_TURN
+    def evidence(self, batch: ScoredBatch, turn: int, label: str) -> tuple[int, int]:
+        """The span of the feature that pushed `label` most on `turn` of the batch ((0, 0): none).
+
+        Candidates are taken in the order `turn_features` names them (cues and
+        whole-turn features, words, pairs, stems), so ties go the same way.
+        """
+        column = self._matrix[:, self.index[label]]
+        given = batch.inputs[turn]
+        count, rows = len(given.words), batch.rows
+        named = batch.starts[turn] + 1
+        words = named + len(given.names)
+        stems = words + count
+        first_word = batch.word_starts[turn]
+        best, best_span = 0.0, WHOLE_TURN
+        for position, span in enumerate(given.name_spans):
+            weight = float(column[rows[named + position]])
+            if weight > best and span != WHOLE_TURN:
+                best, best_span = weight, span
+        found: tuple[int, int] | None = None
+        for segment, width in (
+            (rows[words:stems], 0),
+            (batch.pair_rows[first_word : first_word + count - 1], 1),
+            (rows[stems : stems + count], 0),
+        ):
+            if not len(segment):
+                continue
+            weights = column[segment]
+            top = int(weights.argmax())  # the first of equal weights, as the names path takes
+            if weights[top] > best:
+                best, found = float(weights[top]), (top, top + width)
+        if found is not None:
+            best_span = given.words_span(*found)
+        return best_span
 
     def to_json(self) -> dict[str, Any]:
         """The model as the JSON document `load_model` reads."""

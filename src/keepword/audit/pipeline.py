@@ -12,11 +12,16 @@ from typing import Protocol
 from keepword.audit.document import AuditDocument
 
 # What every document holds before any component runs.
-GIVEN = frozenset({"conversation", "texts", "speakers"})
+GIVEN = frozenset({"conversation", "calendar", "texts", "speakers", "tokens"})
 
 
 class Component(Protocol):
-    """A step of the audit: pure, over one document."""
+    """A step of the audit: pure, over one document.
+
+    A component may also offer `batch(documents)`, doing the same over many
+    documents at once (the classifier scores all their turns in one matrix
+    product); `Pipeline.run_all` uses it when present.
+    """
 
     name: str
     requires: frozenset[str]
@@ -56,10 +61,17 @@ class Pipeline:
 
     def run(self, document: AuditDocument) -> AuditDocument:
         """Run every component over `document` and return it."""
-        for component in self.components:
-            component(document)
-        return document
+        return self.run_all([document])[0]
 
     def run_all(self, documents: Iterable[AuditDocument]) -> list[AuditDocument]:
-        """Run over several documents, in order."""
-        return [self.run(document) for document in documents]
+        """Run every component over several documents, component by component; the
+        documents come back in order."""
+        batch = list(documents)
+        for component in self.components:
+            over_many = getattr(component, "batch", None)
+            if over_many is not None:
+                over_many(batch)
+            else:
+                for document in batch:
+                    component(document)
+        return batch

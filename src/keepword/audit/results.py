@@ -5,7 +5,8 @@ The record is the line format of shared/formats/audit.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -28,6 +29,30 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Promise:
+    """A promise a turn made (shared/design/promises.md): what kind, when it falls due, and
+    the words that made it. `due` is None when the words give no time."""
+
+    turn: int
+    kind: str
+    due: datetime | None
+    granularity: str | None
+    text: str
+    span: tuple[int, int]
+
+    def to_record(self) -> dict[str, Any]:
+        """This promise as it appears in an audit line (shared/formats/audit.md)."""
+        return {
+            "turn": self.turn,
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due is not None else None,
+            "granularity": self.granularity,
+            "text": self.text,
+            "span": list(self.span),
+        }
+
+
+@dataclass(frozen=True)
 class UnsupportedTurn:
     """A turn the audit did not read, and why (e.g. not English)."""
 
@@ -44,7 +69,7 @@ class AuditResult:
     findings: tuple[Finding, ...] = ()
     unsupported: tuple[UnsupportedTurn, ...] = ()
     model_version: str = ""
-    promises: tuple[Any, ...] = field(default=())
+    promises: tuple[Promise, ...] = ()
 
     def labels_of(self, turn: int) -> list[str]:
         """The labels found on one turn, in the order they were found."""
@@ -60,7 +85,7 @@ class AuditResult:
         record: dict[str, Any] = {
             "id": self.conversation_id,
             "turns": turns,
-            "promises": list(self.promises),
+            "promises": [promise.to_record() for promise in self.promises],
             "findings": [{"label": f.label, "turns": list(f.turns)} for f in self.findings],
         }
         if self.unsupported:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from keepword.audit.components.cues import PhraseCues
 from keepword.audit.components.language import LanguageCheck
 from keepword.audit.document import AuditDocument
 from keepword.audit.features import contexts, turn_features
-from keepword.audit.labels import LABELS, LABELS_BY_SPEAKER
+from keepword.audit.labels import MODEL_LABELS, PROMISE, READINGS_BY_SPEAKER
 from keepword.audit.model import LabelModel
 from keepword.domain.conversations import Conversation, Speaker
 
@@ -27,6 +27,9 @@ from keepword.domain.conversations import Conversation, Speaker
 PROTECTED = {"blames_customer": 0.9, "deflects": 0.9, "dismisses_report": 0.9}
 MIN_FEATURE_COUNT = 2  # a word seen once teaches nothing that generalises
 REGULARISATION = 1.0  # liblinear's C
+# No class balancing: weighting the rare positives up made the model flag far more real
+# turns than it should (measured on the dev set: micro F1 0.768 balanced, 0.776 not).
+CLASS_WEIGHT: str | None = None
 FOLDS = 5
 WEIGHT_FLOOR = 0.02
 # A cue decides alone when it was right this often, on at least this many training turns.
@@ -44,32 +47,46 @@ class Example:
     group: int
 
 
-def examples(labelled: Iterable[tuple[Conversation, dict[str, list[str]]]]) -> list[Example]:
-    """The training examples of labelled conversations (gold maps turn index to labels)."""
+Labelled = tuple[Conversation, Mapping[str, Any]]
+
+
+def gold_readings(gold: Mapping[str, Any]) -> dict[int, frozenset[str]]:
+    """What a labelled file's `gold` object says of each turn: its labels, and `promise`
+    for a turn that made at least one promise."""
+    found: dict[int, set[str]] = {int(k): set(v) for k, v in gold.get("turns", {}).items()}
+    for promise in gold.get("promises", []):
+        found.setdefault(int(promise["turn"]), set()).add(PROMISE)
+    return {turn: frozenset(readings) for turn, readings in found.items()}
+
+
+def examples(labelled: Iterable[Labelled]) -> list[Example]:
+    """The training examples of labelled conversations, each with its `gold` object
+    (shared/formats/conversations.md)."""
     language, cues = LanguageCheck(), PhraseCues()
     found = []
-    for group, (conversation, gold) in enumerate(labelled):
+    for group, (conversation, gold_object) in enumerate(labelled):
+        gold = gold_readings(gold_object)
         document = AuditDocument(conversation)
         language(document)
         cues(document)
         texts, speakers = document.texts, document.speakers
         for index, context in enumerate(contexts(texts, speakers, document.cues)):
-            text, speaker = texts[index], speakers[index]
-            if not document.supported[index] or not text.strip():
+            text, speaker, toks = texts[index], speakers[index], document.tokens[index]
+            if not document.supported[index] or not toks:
                 continue
-            if not LABELS_BY_SPEAKER[speaker]:
+            if not READINGS_BY_SPEAKER[speaker]:
                 continue
             features = turn_features(
-                text, speaker, document.cues[index], context, document.vetoes[index]
+                text, toks, speaker, document.cues[index], context, document.vetoes[index]
             )
             found.append(
-                Example(tuple(features.names), speaker, frozenset(gold.get(str(index), [])), group)
+                Example(tuple(features.names), speaker, gold.get(index, frozenset()), group)
             )
     return found
 
 
 def train(
-    labelled: Sequence[tuple[Conversation, dict[str, list[str]]]],
+    labelled: Sequence[Labelled],
     *,
     on_label: Callable[[str], None] | None = None,
 ) -> LabelModel:
@@ -84,7 +101,7 @@ def train(
     vocabulary = sorted(
         name
         for name, count in counts.items()
-        if count >= MIN_FEATURE_COUNT or not name.startswith(("w:", "b:"))
+        if (count >= MIN_FEATURE_COUNT or not name.startswith(("w:", "b:", "s:")))
     )
     column = {name: i for i, name in enumerate(vocabulary)}
 
@@ -101,7 +118,7 @@ def train(
         return LogisticRegression(
             C=REGULARISATION,
             solver="liblinear",
-            class_weight="balanced",
+            class_weight=CLASS_WEIGHT,
             max_iter=1000,
             random_state=0,
         )
@@ -110,10 +127,10 @@ def train(
     bias: dict[str, float] = {}
     thresholds: dict[str, float] = {}
     weights: dict[str, list[tuple[int, float]]] = {}
-    for label_index, label in enumerate(LABELS):
+    for label_index, label in enumerate(MODEL_LABELS):
         if on_label is not None:
             on_label(label)
-        rows = [e for e in data if label in LABELS_BY_SPEAKER[e.speaker]]
+        rows = [e for e in data if label in READINGS_BY_SPEAKER[e.speaker]]
         y = np.array([label in e.gold for e in rows], dtype=int)
         if y.sum() < 2 or y.sum() == len(y):
             bias[label], thresholds[label] = -20.0, 1.0  # nothing to learn from: never fires
@@ -144,7 +161,7 @@ def train(
                     (label_index, round(float(weight), 4))
                 )
     document = {
-        "labels": list(LABELS),
+        "labels": list(MODEL_LABELS),
         "bias": bias,
         "thresholds": thresholds,
         "weights": {name: [list(p) for p in pairs] for name, pairs in sorted(weights.items())},
@@ -152,13 +169,14 @@ def train(
     trusted = trusted_cues(data)
     document["trusted_cues"] = trusted
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:12]
-    trained = LabelModel(f"labels-{digest}", LABELS, bias, thresholds, weights, trusted)
+    trained = LabelModel(f"labels-{digest}", MODEL_LABELS, bias, thresholds, weights, trusted)
     trained.training = {"examples": len(data), "held_out": report}
     return trained
 
 
 def trusted_cues(data: Sequence[Example]) -> list[str]:
-    """Labels whose phrase cue alone was right often enough in training to decide by itself.
+    """The cues right often enough in training to decide alone: a label ("deflects": any
+    of its cues) or one pattern of a label ("deflects:3").
 
     A precise cue that fires rarely gets little weight in a model fitted on many
     examples; trusting it directly keeps a blatant "that's on you" from being missed.
@@ -168,9 +186,9 @@ def trusted_cues(data: Sequence[Example]) -> list[str]:
     for example in data:
         for name in example.features:
             if name.startswith("cue:"):
-                label = name[4:]
-                hits[label] += 1
-                right[label] += label in example.gold
+                key = name[4:]  # "deflects" or "deflects:3"
+                hits[key] += 1
+                right[key] += key.split(":")[0] in example.gold
     return sorted(
         label
         for label, count in hits.items()

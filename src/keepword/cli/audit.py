@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import time
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -17,11 +19,17 @@ from rich.table import Table
 from keepword import clock
 from keepword.adapters.helpdesk.records import parse_conversation_lines
 from keepword.audit.auditor import Auditor, default_auditor
+from keepword.audit.calendars import customer_calendar
+from keepword.audit.labels import MODEL_LABELS
 from keepword.audit.model import DEFAULT_MODEL, ModelError, load_model
 from keepword.audit.scoring import score
+from keepword.audit.timeexpr import BusinessCalendar
 from keepword.cli.common import err, keepword, out, report_error
 from keepword.cli.imports import read_lines
 from keepword.domain.conversations import Conversation
+from keepword.domain.errors import InvalidValue
+from keepword.domain.organisation import parse_business_day_end
+from keepword.domain.values import check_country, check_timezone
 from keepword.services.audits import reaudit_outdated
 from keepword.services.conversations import RejectedLine
 
@@ -51,22 +59,43 @@ def _auditor(model: Path | None) -> Auditor:
         raise typer.Exit(2) from error
 
 
-def _audit_chunk(args: tuple[Path | None, list[Conversation]]) -> list[dict[str, Any]]:
-    model, conversations = args
-    return [result.to_record() for result in default_auditor(model).audit_many(conversations)]
+Chunk = list[tuple[Conversation, BusinessCalendar]]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the organisation would say of a customer the file says nothing about."""
+
+    timezone: str = "UTC"
+    country: str | None = None
+    business_day_end: time = time(17, 0)
+
+
+def _audit_chunk(args: tuple[Path | None, Chunk]) -> list[dict[str, Any]]:
+    model, chunk = args
+    results = default_auditor(model).audit_many([c for c, _ in chunk], [k for _, k in chunk])
+    return [result.to_record() for result in results]
 
 
 def _chunks(
-    parsed: Iterator[tuple[int, Any]], rejected: list[RejectedLine]
-) -> Iterator[list[Conversation]]:
-    """Conversations in chunks of CHUNK, setting refused lines aside as they pass."""
+    parsed: Iterator[tuple[int, Any]], rejected: list[RejectedLine], defaults: Defaults
+) -> Iterator[Chunk]:
+    """Conversations with their customers' calendars, in chunks of CHUNK, setting refused
+    lines aside as they pass."""
 
-    def conversations() -> Iterator[Conversation]:
+    def conversations() -> Iterator[tuple[Conversation, BusinessCalendar]]:
         for _, item in parsed:
             if isinstance(item, RejectedLine):
                 rejected.append(item)
-            else:
-                yield item.conversation
+                continue
+            calendar = customer_calendar(
+                item.customer_timezone,
+                item.customer_country,
+                default_timezone=defaults.timezone,
+                default_country=defaults.country,
+                business_day_end=defaults.business_day_end,
+            )
+            yield item.conversation, calendar
 
     stream = conversations()
     while chunk := list(islice(stream, CHUNK)):
@@ -74,17 +103,22 @@ def _chunks(
 
 
 def audit_records(
-    lines: Sequence[str], model: Path | None, workers: int, progress: Progress
+    lines: Sequence[str],
+    model: Path | None,
+    workers: int,
+    progress: Progress,
+    defaults: Defaults = Defaults(),
 ) -> tuple[list[dict[str, Any]], list[RejectedLine]]:
     """Audit every conversation line, in input order; also return the refused lines."""
     rejected: list[RejectedLine] = []
     task = progress.add_task("Auditing", total=sum(1 for line in lines if line.strip()))
     records: list[dict[str, Any]] = []
-    chunks = _chunks(parse_conversation_lines(lines), rejected)
+    chunks = _chunks(parse_conversation_lines(lines), rejected, defaults)
     if workers <= 1:
         auditor = _auditor(model)
         for chunk in chunks:
-            records += [result.to_record() for result in auditor.audit_many(chunk)]
+            results = auditor.audit_many([c for c, _ in chunk], [k for _, k in chunk])
+            records += [result.to_record() for result in results]
             progress.update(task, completed=len(records) + len(rejected))
         return records, rejected
     _auditor(model)  # fail here, once, rather than in every worker
@@ -101,20 +135,49 @@ def _report_rejected(rejected: list[RejectedLine]) -> None:
         report_error(line.reason, label=f"line {line.line}{which}")
 
 
+TimezoneOption = Annotated[
+    str,
+    typer.Option(help="Time zone of customers the file gives none for (IANA name)."),
+]
+CountryOption = Annotated[
+    str | None,
+    typer.Option(help="Country (ISO alpha-2) of customers the file gives none for: its holidays."),
+]
+BusinessDayEndOption = Annotated[
+    str, typer.Option(help="HH:MM when a business day ends ('close of business').")
+]
+
+
+def _defaults(timezone: str, country: str | None, business_day_end: str) -> Defaults:
+    try:
+        return Defaults(
+            check_timezone("--timezone", timezone) or "UTC",
+            check_country("--country", country),
+            parse_business_day_end(business_day_end),
+        )
+    except InvalidValue as error:
+        report_error(str(error))
+        raise typer.Exit(2) from error
+
+
 def audit(
     file: Annotated[Path, typer.Argument(help="Conversations, JSON Lines; - reads stdin.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the audit goes (JSONL).")],
     workers: Annotated[int, typer.Option(min=1, max=64, help="Processes to audit with.")] = 1,
     model: ModelOption = None,
+    timezone: TimezoneOption = "UTC",
+    country: CountryOption = None,
+    business_day_end: BusinessDayEndOption = "17:00",
 ) -> None:
     """Audit conversations: labels on turns with evidence, and findings (shared/formats/audit.md).
 
     One output line per conversation, in input order. Bad lines are reported and
     skipped; the exit status is then 1.
     """
+    defaults = _defaults(timezone, country, business_day_end)
     lines = read_lines(file)
     with _progress() as progress:
-        records, rejected = audit_records(lines, model, workers, progress)
+        records, rejected = audit_records(lines, model, workers, progress, defaults)
     with output.open("w", encoding="utf-8") as sink:
         for record in records:
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -129,8 +192,12 @@ def eval_(
     model: ModelOption = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Processes to audit with.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    timezone: TimezoneOption = "UTC",
+    country: CountryOption = None,
+    business_day_end: BusinessDayEndOption = "17:00",
 ) -> None:
     """Audit a labelled file and score it by the rules of shared/eval/score.py."""
+    defaults = _defaults(timezone, country, business_day_end)
     lines = read_lines(gold)
     gold_rows: dict[str, Any] = {}
     for number, line in enumerate(lines, start=1):
@@ -145,7 +212,7 @@ def eval_(
                 raise typer.Exit(2)
             gold_rows[str(row["id"])] = row
     with _progress() as progress:
-        records, rejected = audit_records(lines, model, workers, progress)
+        records, rejected = audit_records(lines, model, workers, progress, defaults)
     _report_rejected(rejected)
     result = score(gold_rows, {str(r["id"]): r for r in records})
     if as_json:
@@ -199,13 +266,12 @@ def train(
         if isinstance(parsed, RejectedLine):
             rejected.append(parsed)
             continue
-        gold = parsed.conversation.extra.get("gold", {})
-        labelled.append((parsed.conversation, gold.get("turns", {})))
+        labelled.append((parsed.conversation, parsed.conversation.extra.get("gold", {})))
     if rejected:
         _report_rejected(rejected)
         raise typer.Exit(1)
     with _progress() as progress:
-        task = progress.add_task("Training", total=17)
+        task = progress.add_task("Training", total=len(MODEL_LABELS))
         model = fit(labelled, on_label=lambda _: progress.advance(task))
     target = output or _shipped_model_path()
     target.write_text(json.dumps(model.to_json(), sort_keys=True) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from keepword.audit.document import AuditDocument, Evidence
+from keepword.audit.labels import PROMISE
 from keepword.audit.results import TurnLabel
 
 _SENTENCE_END = re.compile(r"[.!?\n]+\s*")
@@ -30,11 +31,12 @@ def sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 class ThresholdDecision:
     """Keeps a label when its score reaches the label's threshold, or when a trusted cue
-    (one that was right at least 90% of the time in training) fired and nothing vetoed it."""
+    (a label's cues, or one pattern of them, right at least 90% of the time in training)
+    fired and nothing vetoed it."""
 
     name = "decide"
     requires = frozenset({"texts", "supported", "cues", "vetoes", "model_scores"})
-    assigns = frozenset({"labels"})
+    assigns = frozenset({"labels", "promising"})
 
     def __init__(
         self, thresholds: dict[str, float] | None, trusted_cues: frozenset[str] = frozenset()
@@ -53,7 +55,10 @@ class ThresholdDecision:
             )
             for label, evidence in candidates.items():
                 span = cues[label].span if label in cues else sentence_around(text, evidence.span)
-                document.labels.append(TurnLabel(index, label, evidence.score, span))
+                if label == PROMISE:  # a reading for the promise finder, not a label of the turn
+                    document.promising[index] = Evidence(label, evidence.score, span)
+                else:
+                    document.labels.append(TurnLabel(index, label, evidence.score, span))
 
     def _candidates(
         self, cues: dict[str, Evidence], scores: dict[str, Evidence], vetoes: set[str]
@@ -66,6 +71,9 @@ class ThresholdDecision:
             if evidence.score >= self.thresholds.get(label, 0.5)
         }
         for label, evidence in cues.items():
-            if label in self.trusted_cues and label not in kept and label not in vetoes:
+            if label in kept or label in vetoes:
+                continue
+            # A label's cues may be trusted as a whole, or one precise pattern of them.
+            if label in self.trusted_cues or f"{label}:{evidence.pattern}" in self.trusted_cues:
                 kept[label] = evidence
         return kept

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from keepword.audit.document import AuditDocument
 from keepword.audit.results import UnsupportedTurn
+from keepword.audit.tokens import tokens
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 # The commonest short words of English and of the languages customers most often write
@@ -53,30 +54,40 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _name, _vocabulary in (("English", ENGLISH), *OTHERS.items()):
     for _word in _vocabulary:
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _name)
-_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|@\w+|\S+@\S+")
+# A word several languages share ("no", "me") says nothing about which one it is, so only
+# the words of one language count.
+_FOREIGN_ONLY = {
+    word: found[0]
+    for word, found in _LANGUAGES_OF.items()
+    if len(found) == 1 and found[0] != "English"
+}
+_ENGLISH_ONLY = frozenset(word for word, found in _LANGUAGES_OF.items() if found == ("English",))
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 
 
-def language_problem(text: str) -> str | None:
-    """Why the audit cannot read `text`, or None when it is English or too short to tell."""
+def language_problem(text: str, words: Sequence[str] | None = None) -> str | None:
+    """Why the audit cannot read `text`, or None when it is English or too short to tell.
+
+    `words` are the turn's tokens (keepword.audit.tokens), when already at hand.
+    """
     if not text.isascii():
         non_latin = len(_NON_LATIN_LETTER.findall(text))
         letters = non_latin + len(_LATIN.findall(text))
         if letters >= 10 and non_latin / letters > 0.5:
             return "not English: written in a non-Latin script"
-    # Links and handles are not words of any language ("?lang=de" is no German).
-    words = _WORD.findall(_NOT_PROSE.sub(" ", text).lower())
-    if len(words) < MIN_WORDS:
+    found = tokens(text) if words is None else words
+    foreign_only = _FOREIGN_ONLY
+    # Most turns hold no word of another language: they are done after one pass.
+    foreign = [foreign_only[word] for word in found if word in foreign_only]
+    if len(foreign) < 2:
+        return None
+    # Links, handles and numbers are folded into placeholders that belong to no language.
+    if sum(1 for word in found if word[0].isalpha()) < MIN_WORDS:
         return None
     counts: dict[str, int] = {}
-    for word in words:
-        languages = _LANGUAGES_OF.get(word, ())
-        # A word several languages share ("no", "me") says nothing about which one it is.
-        if len(languages) == 1:
-            counts[languages[0]] = counts.get(languages[0], 0) + 1
-    english = counts.pop("English", 0)
-    if not counts:
-        return None
+    for name in foreign:
+        counts[name] = counts.get(name, 0) + 1
+    english = sum(1 for word in found if word in _ENGLISH_ONLY)
     best = max(counts, key=lambda name: counts[name])
     if counts[best] >= 2 and counts[best] > 2 * english:
         return f"not English: looks like {best}"
@@ -87,12 +98,12 @@ class LanguageCheck:
     """Marks non-English turns as unsupported, so no label is guessed from them."""
 
     name = "language"
-    requires = frozenset({"texts"})
+    requires = frozenset({"texts", "tokens"})
     assigns = frozenset({"supported", "unsupported"})
 
     def __call__(self, document: AuditDocument) -> None:
         for index, text in enumerate(document.texts):
-            problem = language_problem(text)
+            problem = language_problem(text, document.tokens[index])
             if problem is not None:
                 document.supported[index] = False
                 document.unsupported.append(UnsupportedTurn(index, problem))

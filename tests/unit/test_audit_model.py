@@ -1,0 +1,108 @@
+"""The label model's fast path scores exactly the features `turn_features` names.
+
+Scoring finds rows through integer tables instead of feature names; these
+tests check, over every turn of our corpora, that it sums the same rows and
+points at the same evidence as the plain reading of the named features.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from keepword.adapters.helpdesk.records import parse_conversation_lines, split_lines
+from keepword.audit.components.cues import PhraseCues
+from keepword.audit.components.language import LanguageCheck
+from keepword.audit.document import AuditDocument
+from keepword.audit.features import WHOLE_TURN, TurnFeatures, TurnInput, contexts, turn_features
+from keepword.audit.model import LabelModel, load_model, model_from_json
+from keepword.domain.conversations import Speaker
+from keepword.services.conversations import IncomingConversation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _turns() -> list[tuple[TurnInput, TurnFeatures]]:
+    text = (ROOT / "data" / "dev.jsonl").read_text(encoding="utf-8")
+    found = []
+    for _, parsed in parse_conversation_lines(split_lines(text)):
+        if not isinstance(parsed, IncomingConversation):
+            continue
+        document = AuditDocument(parsed.conversation)
+        LanguageCheck()(document)
+        PhraseCues()(document)
+        for index, context in enumerate(contexts(document.texts, document.speakers, document.cues)):
+            toks = document.tokens[index]
+            if document.speakers[index] is Speaker.SYSTEM or not toks:
+                continue
+            named = turn_features(
+                document.texts[index],
+                toks,
+                document.speakers[index],
+                document.cues[index],
+                context,
+                document.vetoes[index],
+            )
+            found.append((named.source, named))
+    return found
+
+
+@pytest.fixture(scope="module")
+def model() -> LabelModel:
+    shipped = load_model()
+    assert shipped is not None
+    return shipped
+
+
+@pytest.fixture(scope="module")
+def turns() -> list[tuple[TurnInput, TurnFeatures]]:
+    return _turns()
+
+
+def _named_totals(model: LabelModel, named: TurnFeatures) -> np.ndarray:
+    rows = [row for row in model.rows_of(named) if row is not None]
+    weights = np.array([model.weights_of(row) for row in rows]).reshape(len(rows), -1)
+    return weights.sum(axis=0) + np.array([model.bias[label] for label in model.labels])
+
+
+def _named_evidence(model: LabelModel, named: TurnFeatures, label: str) -> tuple[int, int]:
+    """The reading of taxonomy evidence by names: the strongest positive feature with a span."""
+    column = model.labels.index(label)
+    best, span = 0.0, WHOLE_TURN
+    for index, row in enumerate(model.rows_of(named)):
+        if row is None:
+            continue
+        weight = model.weights_of(row)[column]
+        if weight > best and named.span_of(index) != WHOLE_TURN:
+            best, span = weight, named.span_of(index)
+    return span
+
+
+def test_the_fast_path_gives_each_turn_the_probabilities_of_its_named_features(
+    model: LabelModel, turns: list[tuple[TurnInput, TurnFeatures]]
+) -> None:
+    batch = model.score([given for given, _ in turns])
+    expected = np.array([_named_totals(model, named) for _, named in turns])
+
+    assert np.allclose(batch.probabilities, 1 / (1 + np.exp(-np.clip(expected, -30, 30))))
+
+
+def test_the_fast_path_points_at_the_evidence_the_named_features_point_at(
+    model: LabelModel, turns: list[tuple[TurnInput, TurnFeatures]]
+) -> None:
+    batch = model.score([given for given, _ in turns])
+    differing = [
+        (index, label)
+        for index, (_, named) in enumerate(turns)
+        for label in ("apologizes", "reports_fault", "deflects", "frustrated", "owns")
+        if model.evidence(batch, index, label) != _named_evidence(model, named, label)
+    ]
+
+    assert differing == []
+
+
+def test_a_model_of_another_format_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ValueError, match="keepword train"):
+        model_from_json({"format": 1, "version": "old"})
