@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 
 from keepword.adapters.db.engine import make_engine
 from keepword.adapters.db.unit_of_work import SqlUnitOfWork, session_factory
+from keepword.adapters.notify.webhooks import HttpxWebhookSender
 from keepword.adapters.passwords import Argon2Hasher
 from keepword.audit.auditor import Auditor, default_auditor
-from keepword.services.ports import PasswordHasher, UnitOfWork
+from keepword.services.ports import PasswordHasher, UnitOfWork, WebhookSender
 from keepword.settings import Settings
 
 
@@ -34,6 +35,11 @@ class Keepword:
         """
         return default_auditor(self.settings.audit_model)
 
+    @cached_property
+    def webhook_sender(self) -> WebhookSender:
+        """Sends signed webhook requests (httpx, 10 s timeout)."""
+        return HttpxWebhookSender()
+
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction) on this database."""
         return SqlUnitOfWork(self._sessions)
@@ -46,6 +52,8 @@ class Keepword:
 
     def close(self) -> None:
         """Release the database connections."""
+        if "webhook_sender" in self.__dict__:
+            self.webhook_sender.close()  # type: ignore[attr-defined]
         self.engine.dispose()
 
 

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
         default=None,
         description="A label model from `keepword train`; default the one shipped in the package.",
     )
+    worker_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="How often the clock flags at-risk promises, breaks overdue ones and sends "
+        "webhooks.",
+    )
+    serve_runs_worker: bool = Field(
+        default=True,
+        description="Whether `keepword serve` runs the clock in-process (turn off when separate "
+        "`keepword worker` processes do).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     log_level: str = "info"

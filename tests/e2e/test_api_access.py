@@ -385,7 +385,16 @@ def test_every_role_can_read_the_organisation(clients: dict[str, httpx.Client], 
     response = clients[role].get(f"{API}/organisation")
 
     assert response.status_code == 200
-    assert set(response.json()) == {"name", "timezone", "country", "business_day_end"}
+    assert set(response.json()) == {
+        "name",
+        "timezone",
+        "country",
+        "business_day_end",
+        "at_risk_fraction",
+        "at_risk_minimum_minutes",
+        "no_due_alert_hours",
+        "trust",
+    }
 
 
 @pytest.mark.parametrize("role", ["integration", "lead", "agent"])
@@ -406,4 +415,11 @@ def test_admin_configures_the_organisation(admin: httpx.Client) -> None:
 
     assert response.status_code == 200, response.text
     stored = admin.get(f"{API}/organisation").json()
-    assert stored == {**ORGANISATION, "business_day_end": "18:00"}
+    assert stored == {
+        **ORGANISATION,
+        "business_day_end": "17:00",
+        "at_risk_fraction": 0.2,
+        "at_risk_minimum_minutes": 60,
+        "no_due_alert_hours": 48,
+        "trust": {},
+    }

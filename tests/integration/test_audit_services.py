@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from keepword.adapters.db.models import TurnLabelRow
 from keepword.audit.auditor import Auditor
 from keepword.audit.results import AuditResult, Finding, TurnLabel
+from keepword.audit.timeexpr import BusinessCalendar
 from keepword.bootstrap import Keepword
 from keepword.domain.conversations import Conversation, Speaker, Turn
 from keepword.domain.errors import InvalidValue, NotFound
@@ -77,7 +78,9 @@ class ScriptedAuditor:
     findings: tuple[Finding, ...] = ()
     audited: list[str] = field(default_factory=list)
 
-    def audit(self, conversation: Conversation) -> AuditResult:
+    def audit(
+        self, conversation: Conversation, calendar: BusinessCalendar | None = None
+    ) -> AuditResult:
         self.audited.append(conversation.external_id)
         return AuditResult(
             conversation.external_id,
@@ -95,15 +98,18 @@ class RecordingAuditor:
         self.model_version = model_version
         self.audited: list[str] = []
 
-    def audit(self, conversation: Conversation) -> AuditResult:
+    def audit(
+        self, conversation: Conversation, calendar: BusinessCalendar | None = None
+    ) -> AuditResult:
         self.audited.append(conversation.external_id)
-        result = self._inner.audit(conversation)
+        result = self._inner.audit(conversation, calendar)
         return AuditResult(
             result.conversation_id,
             result.labels,
             result.findings,
             result.unsupported,
             self.model_version,
+            result.promises,
         )
 
 
@@ -116,9 +122,13 @@ def stored_audit(kw: Keepword, conversation_id: str) -> AuditResult | None:
         return uow.audits.get(conversation_id)
 
 
-def events(kw: Keepword, customer_id: str | None = None) -> list[TrustEvent]:
+def events(
+    kw: Keepword, customer_id: str | None = None, *, promises: bool = False
+) -> list[TrustEvent]:
+    """The customer's trust events of labels and findings (and of promises, if asked)."""
     where = ListFilter(customer_id=customer_id)
-    return list(list_trust_events(kw.uow(), where, BIG_PAGE).items)
+    found = list_trust_events(kw.uow(), where, BIG_PAGE).items
+    return [e for e in found if promises or e.source_type != "promise"]
 
 
 def label_row_count(kw: Keepword) -> int:
@@ -191,13 +201,21 @@ def test_a_label_event_names_its_kind_turn_and_evidence(kw: Keepword) -> None:
     assert event.details["evidence"] in subject.turns[1].text
 
 
-def test_a_finding_event_names_its_turns(kw: Keepword) -> None:
+def test_a_finding_event_names_its_turns_and_the_promise_the_customer_chases(
+    kw: Keepword,
+) -> None:
     store(kw, faulty(), Auditor(None))
 
     event = next(e for e in events(kw) if e.source_id == "c-1:customer_chased")
 
     assert (event.kind, event.source_type) == ("customer_chased", "finding")
-    assert event.details == {"conversation": "c-1", "turns": [2]}
+    # "I'll fix this" was a promise (with no due), still open when the customer chased it.
+    assert event.details == {
+        "conversation": "c-1",
+        "turns": [2],
+        "promise": "c-1:1:repair",
+        "promise_status": "open",
+    }
 
 
 def test_storing_the_same_conversation_again_appends_no_new_events(kw: Keepword) -> None:

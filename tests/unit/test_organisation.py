@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from hypothesis import given
@@ -12,12 +12,27 @@ from keepword.domain.errors import InvalidValue
 from keepword.domain.organisation import Organisation, parse_business_day_end
 
 
-def test_an_organisation_defaults_to_utc_and_a_business_day_ending_at_six_pm() -> None:
+def test_an_organisation_defaults_to_utc_and_a_business_day_ending_at_five_pm() -> None:
     organisation = Organisation()
 
     assert organisation.timezone == "UTC"
     assert organisation.country is None
-    assert organisation.business_day_end == time(18, 0)
+    # promises.md: "close of business" is 17:00 unless the organisation says otherwise.
+    assert organisation.business_day_end == time(17, 0)
+
+
+def test_an_organisation_flags_promises_at_risk_at_a_fifth_of_their_span_by_default() -> None:
+    policy = Organisation().risk_policy()
+
+    assert policy.fraction == 0.2
+    assert policy.minimum == timedelta(hours=1)
+    assert policy.no_due_after == timedelta(hours=48)
+
+
+@pytest.mark.parametrize("fraction", [-0.1, 1.5])
+def test_an_at_risk_share_outside_zero_to_one_is_refused(fraction: float) -> None:
+    with pytest.raises(InvalidValue, match="at_risk_fraction"):
+        Organisation(at_risk_fraction=fraction)
 
 
 def test_an_organisation_country_is_kept_in_upper_case() -> None:

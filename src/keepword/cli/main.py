@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from keepword import __version__
-from keepword.cli import audit, db, imports, organisation, tokens, users
+from keepword.cli import audit, db, imports, organisation, tokens, trust, users
 from keepword.cli.demo import demo
-from keepword.cli.serve import serve
+from keepword.cli.serve import serve, worker
 
 app = typer.Typer(
     name="keepword",
@@ -21,7 +21,9 @@ app.add_typer(imports.app, name="import")
 app.add_typer(tokens.app, name="token")
 app.add_typer(users.app, name="user")
 app.add_typer(organisation.app, name="org")
+app.add_typer(trust.app, name="trust")
 app.command()(serve)
+app.command()(worker)
 app.command()(demo)
 app.command()(audit.audit)
 app.command("eval")(audit.eval_)

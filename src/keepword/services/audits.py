@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from keepword.audit.calendars import customer_calendar
 from keepword.audit.results import AuditResult
+from keepword.audit.timeexpr import BusinessCalendar
 from keepword.domain.conversations import Conversation
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
+from keepword.domain.promises import PromiseStatus
+from keepword.domain.trust import order_of
 from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
+from keepword.services.promises import record_found_promises
+from keepword.services.trust import note_event
 
 RETRACTED = "retracted"
 
@@ -76,24 +82,67 @@ def record_audit(
     """
     before = uow.audits.get(conversation.external_id)
     uow.audits.replace(conversation, result, now)
+    record_found_promises(uow, conversation, result, now)
     old = _events_of(previous or conversation, before) if before is not None else {}
     new = _events_of(conversation, result)
-    for key, event in new.items():
-        if key not in old:
-            uow.trust_events.append(_stamped(event, now))
-    for key, event in old.items():
-        if key not in new:
-            uow.trust_events.append(
-                TrustEvent(
-                    event.customer_id,
-                    event.occurred_at,
-                    RETRACTED,
-                    event.source_type,
-                    event.source_id,
-                    {"retracts": event.kind, "model": result.model_version},
-                    now,
-                )
-            )
+    _link_chases(uow, conversation, result, new)
+    added = [_stamped(event, now) for key, event in new.items() if key not in old]
+    withdrawn = [
+        TrustEvent(
+            event.customer_id,
+            event.occurred_at,
+            RETRACTED,
+            event.source_type,
+            event.source_id,
+            {"retracts": event.kind, "model": result.model_version},
+            now,
+        )
+        for key, event in old.items()
+        if key not in new
+    ]
+    # In fold order, so each customer's index takes them one by one without a refold.
+    for event in sorted([*added, *withdrawn], key=order_of):
+        note_event(uow, event)
+
+
+def _link_chases(
+    uow: UnitOfWork,
+    conversation: Conversation,
+    result: AuditResult,
+    events: dict[EventKey, TrustEvent],
+) -> None:
+    """Name, in each `customer_chased` event, the promise the customer is chasing: the
+    latest one made before the first chasing turn that was broken, else the latest still
+    open (in this conversation or an earlier one of the same customer)."""
+    customer = conversation.customer_id
+    chased = next((f for f in result.findings if f.label == "customer_chased"), None)
+    if customer is None or chased is None or not chased.turns:
+        return
+    key = (customer, f"{conversation.external_id}:customer_chased")
+    if key not in events:
+        return
+    first = conversation.turns[min(chased.turns)].at
+    earlier = uow.promises.of_customer_before(customer, first)
+    promise = next((p for p in earlier if p.status is PromiseStatus.BROKEN), None) or next(
+        (p for p in earlier if p.is_open), None
+    )
+    if promise is not None:
+        events[key].details["promise"] = promise.external_id
+        events[key].details["promise_status"] = promise.status_at(first)
+
+
+def calendar_for(uow: UnitOfWork, customer_id: str | None) -> BusinessCalendar:
+    """The calendar a customer's promises fall due in: their time zone and country, else the
+    organisation's, and the organisation's end of the business day."""
+    organisation = uow.organisation.get()
+    customer = uow.customers.get(customer_id) if customer_id is not None else None
+    return customer_calendar(
+        customer.timezone if customer else None,
+        customer.country if customer else None,
+        default_timezone=organisation.timezone,
+        default_country=organisation.country,
+        business_day_end=organisation.business_day_end,
+    )
 
 
 def _stamped(event: TrustEvent, now: datetime) -> TrustEvent:
@@ -116,7 +165,7 @@ def audit_stored_conversation(
         conversation = uow.conversations.get(conversation_id)
         if conversation is None:
             raise NotFound("conversation", conversation_id)
-        result = auditor.audit(conversation)
+        result = auditor.audit(conversation, calendar_for(uow, conversation.customer_id))
         record_audit(uow, conversation, result, now)
         uow.commit()
     return result
@@ -144,7 +193,8 @@ def reaudit_outdated(
             for conversation_id in pending:
                 conversation = uow.conversations.get(conversation_id)
                 if conversation is not None:
-                    record_audit(uow, conversation, auditor.audit(conversation), now)
+                    calendar = calendar_for(uow, conversation.customer_id)
+                    record_audit(uow, conversation, auditor.audit(conversation, calendar), now)
             uow.commit()
         total += len(pending)
         if on_batch is not None:

@@ -11,7 +11,7 @@ from keepword.domain.cases import Case
 from keepword.domain.conversations import Conversation
 from keepword.domain.customers import Customer
 from keepword.domain.errors import Conflict, DomainError
-from keepword.services.audits import record_audit
+from keepword.services.audits import calendar_for, record_audit
 from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
 from keepword.services.upserts import Upserted, save_stamped
 
@@ -81,7 +81,8 @@ def _store(
     previous = uow.conversations.get(conversation.external_id) if auditor else None
     created = save_stamped(uow.conversations, conversation, now)
     if auditor is not None:
-        record_audit(uow, conversation, auditor.audit(conversation), now, previous)
+        calendar = calendar_for(uow, conversation.customer_id)
+        record_audit(uow, conversation, auditor.audit(conversation, calendar), now, previous)
     return created
 
 

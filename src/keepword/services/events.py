@@ -8,6 +8,7 @@ from datetime import datetime
 from keepword.domain.errors import Conflict
 from keepword.domain.events import TrustEvent
 from keepword.services.ports import UnitOfWork
+from keepword.services.trust import note_event
 
 
 def record_trust_event(uow: UnitOfWork, event: TrustEvent, now: datetime) -> TrustEvent:
@@ -19,6 +20,6 @@ def record_trust_event(uow: UnitOfWork, event: TrustEvent, now: datetime) -> Tru
                 field="customer_id",
             )
         recorded = replace(event, recorded_at=now)
-        uow.trust_events.append(recorded)
+        note_event(uow, recorded)
         uow.commit()
     return recorded

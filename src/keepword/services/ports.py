@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from keepword.audit.results import AuditResult
+from keepword.audit.timeexpr import BusinessCalendar
 from keepword.domain.access import ApiToken, DashboardSession, User
 from keepword.domain.agents import Agent
 from keepword.domain.cases import Case
@@ -16,6 +17,9 @@ from keepword.domain.conversations import Conversation
 from keepword.domain.customers import Account, Customer
 from keepword.domain.events import TrustEvent
 from keepword.domain.organisation import Organisation
+from keepword.domain.promises import Party, Promise, PromiseKind, PromiseStatus
+from keepword.domain.trust import TrustState
+from keepword.domain.webhooks import Delivery, Webhook
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -127,8 +131,160 @@ class ConversationAuditor(Protocol):
 
     model_version: str
 
-    def audit(self, conversation: Conversation) -> AuditResult:
-        """Labels, findings and unreadable turns of one conversation."""
+    def audit(
+        self, conversation: Conversation, calendar: BusinessCalendar | None = None
+    ) -> AuditResult:
+        """Labels, promises (due in the customer's `calendar`), findings and unreadable turns
+        of one conversation."""
+
+
+@dataclass(frozen=True)
+class PromiseFilter:
+    """Narrows a list of promises; a field left None (or empty) does not filter.
+
+    `team` matches the team that made the promise or the one that owns it; `by_due`
+    orders soonest due first (promises with no due last) instead of oldest first.
+    """
+
+    owner_agent_id: str | None = None
+    owner_team: str | None = None
+    maker_agent_id: str | None = None
+    maker_team: str | None = None
+    team: str | None = None
+    customer_id: str | None = None
+    case_id: str | None = None
+    statuses: tuple[PromiseStatus, ...] = ()
+    kind: PromiseKind | None = None
+    due_after: datetime | None = None
+    due_before: datetime | None = None
+    at_risk_by: datetime | None = None
+    by_due: bool = False
+
+
+@dataclass(frozen=True)
+class PromiseOutcome:
+    """How one promise ended (kept or broken), by whom it was made and owned."""
+
+    status: PromiseStatus
+    kind: PromiseKind
+    closed_at: datetime
+    maker: Party
+    owner: Party
+
+
+class PromiseLedger(Protocol):
+    """Every promise and its state; state changes the clock makes are guarded."""
+
+    def get(self, external_id: str) -> Promise | None:
+        """The promise with this id, or None."""
+
+    def add(self, promise: Promise, now: datetime) -> None:
+        """Store a new promise."""
+
+    def save(self, promise: Promise, now: datetime) -> None:
+        """Store a change someone asked for, within the transaction that read the promise."""
+
+    def save_if(
+        self, promise: Promise, now: datetime, *, was: PromiseStatus, flagged: bool
+    ) -> bool:
+        """Store the change only if the stored promise still has status `was` (and is not yet
+        flagged at risk, unless `flagged`); False when another worker got there first."""
+
+    def overdue(self, now: datetime, limit: int) -> Sequence[str]:
+        """Ids of open promises past their due at `now`, earliest due first."""
+
+    def coming_at_risk(self, now: datetime, limit: int) -> Sequence[str]:
+        """Ids of open, unflagged promises whose at-risk instant has come at `now`."""
+
+    def in_conversation(self, conversation_id: str) -> Sequence[Promise]:
+        """The promises a conversation made, in turn order."""
+
+    def of_customer_before(self, customer_id: str, before: datetime) -> Sequence[Promise]:
+        """The customer's promises made before `before`, the latest first (at most 50)."""
+
+    def list(self, where: PromiseFilter, page: PageRequest) -> Page[Promise]:
+        """Promises matching `where`, one page at a time."""
+
+    def outcomes(self, since: datetime, until: datetime) -> Sequence[PromiseOutcome]:
+        """The promises kept or broken in [since, until)."""
+
+    def count_open(self) -> int:
+        """How many promises are open."""
+
+
+class WebhookStore(Protocol):
+    """Outbound webhooks and the log of their deliveries (an outbox: events are queued in
+    the transaction that caused them and sent after it committed)."""
+
+    def add(self, webhook: Webhook) -> None:
+        """Store a new webhook."""
+
+    def get(self, external_id: str) -> Webhook | None:
+        """The webhook with this id, or None."""
+
+    def all(self) -> Sequence[Webhook]:
+        """Every webhook, oldest first."""
+
+    def remove(self, external_id: str) -> bool:
+        """Delete a webhook and its log; False when there was none."""
+
+    def enqueue(self, event: str, payload: dict[str, Any], event_id: str, now: datetime) -> int:
+        """Queue an event for every active webhook subscribed to it; returns how many.
+        The same event id is never queued twice for a webhook."""
+
+    def claim(
+        self, now: datetime, lease: timedelta, limit: int
+    ) -> Sequence[tuple[Delivery, Webhook]]:
+        """Deliveries due at `now` with their webhooks, each claimed (guarded) for `lease`;
+        a delivery whose worker died is claimed again once its lease ran out."""
+
+    def record(self, delivery: Delivery) -> None:
+        """Store how an attempt went."""
+
+    def deliveries(self, external_id: str, page: PageRequest) -> Page[Delivery]:
+        """A webhook's delivery log, newest first."""
+
+
+class TrustStore(Protocol):
+    """Each customer's folded trust (one row a customer) and the daily snapshots."""
+
+    def get(self, customer_id: str) -> tuple[TrustState, bool] | None:
+        """The customer's state and whether they were at risk at their last event."""
+
+    def save(
+        self, customer_id: str, state: TrustState, index: float, at_risk: bool, now: datetime
+    ) -> None:
+        """Store the customer's state, its index at its last event and whether at risk."""
+
+    def flagged(self, limit: int) -> Sequence[tuple[str, TrustState]]:
+        """Customers at risk at their last event, lowest index first."""
+
+    def all_states(self) -> Iterator[tuple[str, TrustState]]:
+        """Every customer's state."""
+
+    def customers_with_events(self) -> Sequence[str]:
+        """Every customer with at least one trust event."""
+
+    def events_of(self, customer_id: str) -> Sequence[TrustEvent]:
+        """One customer's trust events, in the order recorded."""
+
+    def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
+        """Every customer's events, one customer at a time."""
+
+    def snapshot(
+        self, day: str, customers: int, mean: float, at_risk: int, histogram: list[int]
+    ) -> bool:
+        """Keep the organisation's trust of `day`; False when kept already."""
+
+    def snapshots(self, since: str) -> Sequence[tuple[str, int, float, int, list[int]]]:
+        """(day, customers, mean index, at risk, histogram) from `since` on, oldest first."""
+
+
+class WebhookSender(Protocol):
+    """Sends one signed webhook request (httpx in production)."""
+
+    def send(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST `body`; the HTTP status code. Raises OSError when nothing answered."""
 
 
 class TokenStore(Protocol):
@@ -207,6 +363,12 @@ class UnitOfWork(Protocol):
     def sessions(self) -> SessionStore: ...
     @property
     def organisation(self) -> OrganisationStore: ...
+    @property
+    def promises(self) -> PromiseLedger: ...
+    @property
+    def webhooks(self) -> WebhookStore: ...
+    @property
+    def trust(self) -> TrustStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -18,8 +18,11 @@ from keepword.web.api import (
     customers,
     health,
     organisation,
+    promises,
     tokens,
+    trust,
     trust_events,
+    webhooks,
 )
 from keepword.web.api.errors import install_error_handlers
 from keepword.web.dashboard.routes import mount_dashboard
@@ -57,6 +60,9 @@ def create_app(settings: Settings, keepword: Keepword | None = None) -> FastAPI:
         conversations,
         audit,
         trust_events,
+        promises,
+        webhooks,
+        trust,
         organisation,
         tokens,
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, delete, insert, or_, select
@@ -787,7 +787,14 @@ class OrganisationRepository:
         if row is None:
             return Organisation()
         return Organisation(
-            row.name, row.timezone, row.country, parse_business_day_end(row.business_day_end)
+            row.name,
+            row.timezone,
+            row.country,
+            parse_business_day_end(row.business_day_end),
+            row.at_risk_fraction,
+            timedelta(minutes=row.at_risk_minimum_minutes),
+            timedelta(hours=row.no_due_alert_hours),
+            dict(row.trust_settings or {}),
         )
 
     def save(self, organisation: Organisation) -> None:
@@ -801,4 +808,8 @@ class OrganisationRepository:
             organisation.country,
         )
         row.business_day_end = organisation.business_day_end.strftime("%H:%M")
+        row.at_risk_fraction = organisation.at_risk_fraction
+        row.at_risk_minimum_minutes = int(organisation.at_risk_minimum.total_seconds() // 60)
+        row.no_due_alert_hours = int(organisation.no_due_alert.total_seconds() // 3600)
+        row.trust_settings = dict(organisation.trust_settings)
         self.session.flush()

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from keepword.adapters.db.promises import PromiseRepository
 from keepword.adapters.db.repositories import (
     AccountRepository,
     AgentRepository,
@@ -22,6 +23,8 @@ from keepword.adapters.db.repositories import (
     TrustEventRepository,
     UserRepository,
 )
+from keepword.adapters.db.trust import TrustRepository
+from keepword.adapters.db.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -54,6 +57,9 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.sessions = SessionRepository(session)
         self.organisation = OrganisationRepository(session)
+        self.promises = PromiseRepository(session, ids)
+        self.webhooks = WebhookRepository(session)
+        self.trust = TrustRepository(session, ids)
 
     def __exit__(
         self,

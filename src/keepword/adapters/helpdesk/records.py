@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -128,11 +129,37 @@ class OrganisationRecord(_Record):
     name: str = Field(min_length=1, max_length=200, examples=["Northwind Telecom"])
     timezone: str = Field(examples=["Europe/London"], description="IANA time zone name")
     country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. GB")
-    business_day_end: str = Field(default="18:00", description="HH:MM, 24-hour clock")
+    business_day_end: str = Field(
+        default="17:00", description="HH:MM, 24-hour clock: what 'close of business' means"
+    )
+    at_risk_fraction: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="an open promise is at risk within this share of its span before its due",
+    )
+    at_risk_minimum_minutes: int = Field(
+        default=60, ge=0, le=100_000, description="...but at least this many minutes before it"
+    )
+    no_due_alert_hours: int = Field(
+        default=48, ge=1, le=10_000, description="a promise with no due is flagged after this"
+    )
+    trust: dict[str, Any] = Field(
+        default_factory=dict,
+        description="changes to the trust index's defaults (docs/trust-index.md), e.g. "
+        '{"prior": 65, "weights": {"rude": {"points": 12}}}',
+    )
 
     def to_domain(self) -> Organisation:
         return Organisation(
-            self.name, self.timezone, self.country, parse_business_day_end(self.business_day_end)
+            self.name,
+            self.timezone,
+            self.country,
+            parse_business_day_end(self.business_day_end),
+            self.at_risk_fraction,
+            timedelta(minutes=self.at_risk_minimum_minutes),
+            timedelta(hours=self.no_due_alert_hours),
+            dict(self.trust),
         )
 
     @classmethod
@@ -142,6 +169,10 @@ class OrganisationRecord(_Record):
             timezone=organisation.timezone,
             country=organisation.country,
             business_day_end=organisation.business_day_end.strftime("%H:%M"),
+            at_risk_fraction=organisation.at_risk_fraction,
+            at_risk_minimum_minutes=int(organisation.at_risk_minimum.total_seconds() // 60),
+            no_due_alert_hours=int(organisation.no_due_alert.total_seconds() // 3600),
+            trust=dict(organisation.trust_settings),
         )
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from keepword.domain.errors import AccessDenied, Conflict, DomainError, InvalidValue, NotFound
+from keepword.domain.promises import PromiseConflict
 from keepword.services.conversations import BatchRefused
 from keepword.web.api.deps import Unauthenticated
 
@@ -70,7 +71,14 @@ def _domain_error(request: Request, error: Exception) -> Response:
             f"line {error.line}: {cause.field}" if isinstance(error, BatchRefused) else cause.field
         )
         problems = [{"field": where, "reason": cause.reason}]
-    return JSONResponse(error_body(code, str(error), problems), status_code=status)
+    body = error_body(code, str(error), problems)
+    if isinstance(cause, PromiseConflict):
+        # The caller asked for a change the promise's state does not allow: say the state.
+        body["state"] = {
+            "status": cause.status.value,
+            "closed_at": cause.closed_at.isoformat() if cause.closed_at else None,
+        }
+    return JSONResponse(body, status_code=status)
 
 
 def _is_api(request: Request) -> bool:

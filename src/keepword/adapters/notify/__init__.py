@@ -1,0 +1,1 @@
+"""Outbound messages: webhooks (and, later, e-mail)."""

@@ -1,0 +1,531 @@
+"""The trust index: a customer's trust events folded, in time order, into a number from 0 to 100.
+
+Trust is slow to build and fast to destroy (docs/trust-index.md says why each rule is
+so). The fold keeps a small state that any instant can be read from:
+
+- `damage`: the points breaches took, fading with a long half-life (180 days);
+- `credit`: the weight of routine positive events, fading faster (45 days) and worth
+  ever less the more there is (it saturates at `credit_cap` points);
+- `recoverable`: the part of recent damage that ownership, apologies and kept
+  promises may still win back: never more than was lost;
+- the times of recent breaches, so a second breach within a month costs more.
+
+index(t) = prior + credit_cap * (1 - exp(-credit(t) / credit_cap)) - damage(t), within 0-100.
+
+The same events always give the same index, and folding one more event into a
+state equals folding all of them from scratch (both are tests). Pure: time comes
+in as an argument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from keepword.domain.errors import InvalidValue
+from keepword.domain.events import TrustEvent
+
+RETRACTED = "retracted"
+EXPLAINED_MAX = 50  # the strongest contributions a state keeps for its explanation
+
+
+class Effect(StrEnum):
+    BREACH = "breach"  # takes trust, fades slowly, may compound
+    POSITIVE = "positive"  # builds trust, fades faster, saturates, or repairs a breach
+    SIGNAL = "signal"  # the customer's own words: moves little, matters for being at risk
+    NEUTRAL = "neutral"  # recorded, explained, moves nothing
+
+
+@dataclass(frozen=True)
+class EventWeight:
+    """What one kind of event does: its effect, its points, and for a positive event the
+    share of a breach's recoverable damage it wins back when it comes after one."""
+
+    effect: Effect
+    points: float
+    recovery: float = 0.0
+    words: str = ""  # how the explanation names it
+
+
+def _w(effect: Effect, points: float, words: str, recovery: float = 0.0) -> EventWeight:
+    return EventWeight(effect, points, recovery, words)
+
+
+B, P, S, N = Effect.BREACH, Effect.POSITIVE, Effect.SIGNAL, Effect.NEUTRAL
+
+# The documented defaults (docs/trust-index.md gives the reason for each).
+DEFAULT_WEIGHTS: dict[str, EventWeight] = {
+    # Severe breaches: the failures customers do not forgive.
+    "promise_broken": _w(B, 18, "Promise broken"),
+    "blames_customer": _w(B, 15, "Customer blamed"),
+    "shifts_cost": _w(B, 15, "Charged for the provider's fault"),
+    "charged_for_provider_fault": _w(B, 18, "Charged for the provider's fault"),
+    "obstructs_cancellation": _w(B, 8, "Cancellation argued with"),
+    "cancellation_obstructed": _w(B, 15, "Cancellation obstructed"),
+    "fault_dismissed": _w(B, 12, "Reported fault dismissed"),
+    # Lesser breaches.
+    "rude": _w(B, 10, "Agent rude"),
+    "dismisses_report": _w(B, 8, "Report dismissed"),
+    "deflects": _w(B, 6, "Sent elsewhere"),
+    "left_unowned": _w(B, 6, "Left with nobody owning it"),
+    "customer_chased": _w(B, 5, "Customer had to chase"),
+    "inconveniences": _w(B, 4, "Customer made to do the provider's work"),
+    "promise_renegotiated": _w(B, 3, "Promise renegotiated before its due"),
+    # What builds trust, and repairs it after a breach.
+    "promise_kept": _w(P, 3.0, "Promise kept", recovery=0.3),
+    "owns": _w(P, 2.0, "Agent took ownership", recovery=0.2),
+    "confirms_resolution": _w(P, 1.5, "Checked it was solved", recovery=0.15),
+    "informs_proactively": _w(P, 1.5, "Told before being asked", recovery=0.1),
+    "apologizes": _w(P, 1.0, "Apologised", recovery=0.1),
+    "empathizes": _w(P, 1.0, "Acknowledged how it felt", recovery=0.1),
+    # The customer's own signals.
+    "threatens_churn": _w(S, 4, "Customer threatened to leave"),
+    "frustrated": _w(S, 2, "Customer frustrated"),
+    "wants_to_cancel": _w(S, 0, "Customer asked to cancel"),
+    "chases": _w(S, 0, "Customer chased"),
+    "reports_fault": _w(S, 0, "Customer reported a fault"),
+    # Recorded, explained, but not trust in themselves.
+    "promise_made": _w(N, 0, "Promise made"),
+    "promise_at_risk": _w(N, 0, "Promise at risk"),
+}
+
+
+@dataclass(frozen=True)
+class TrustModel:
+    """The parameters of the fold and of being at risk; defaults in docs/trust-index.md."""
+
+    prior: float = 70.0
+    credit_cap: float = 20.0
+    breach_half_life: timedelta = timedelta(days=180)
+    positive_half_life: timedelta = timedelta(days=45)
+    compound_window: timedelta = timedelta(days=30)
+    compound_step: float = 0.5  # each earlier breach in the window adds half the weight again
+    recoverable_share: float = 0.5  # at most half a breach's damage can be won back
+    at_risk_below: float = 40.0
+    at_risk_fall: float = 15.0
+    at_risk_fall_window: timedelta = timedelta(days=30)
+    churn_after_breach: timedelta = timedelta(days=90)
+    weights: Mapping[str, EventWeight] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.prior <= 100:
+            raise InvalidValue("prior", "the starting index is between 0 and 100")
+        for name in ("breach_half_life", "positive_half_life"):
+            if getattr(self, name) <= timedelta(0):
+                raise InvalidValue(name, "a half-life is a positive duration")
+        if not 0 <= self.recoverable_share <= 1:
+            raise InvalidValue("recoverable_share", "a share between 0 and 1")
+        if self.credit_cap <= 0:
+            raise InvalidValue("credit_cap", "a positive number of points")
+
+    def weight_of(self, kind: str) -> EventWeight:
+        """What an event of `kind` does; an unknown kind is neutral (new kinds never break
+        the fold, they only wait for a weight)."""
+        return self.weights.get(kind, EventWeight(Effect.NEUTRAL, 0.0, 0.0, kind))
+
+    def with_weights(self, overrides: Mapping[str, Mapping[str, Any]]) -> TrustModel:
+        """This model with some kinds' weights replaced ({"rude": {"points": 12}})."""
+        weights = dict(self.weights)
+        for kind, change in overrides.items():
+            base = weights.get(kind, EventWeight(Effect.NEUTRAL, 0.0, 0.0, kind))
+            try:
+                weights[kind] = replace(
+                    base,
+                    effect=Effect(change.get("effect", base.effect)),
+                    points=float(change.get("points", base.points)),
+                    recovery=float(change.get("recovery", base.recovery)),
+                    words=str(change.get("words", base.words)),
+                )
+            except (ValueError, TypeError) as error:
+                raise InvalidValue(f"weights.{kind}", str(error)) from None
+        return replace(self, weights=weights)
+
+
+_DAYS = {
+    "breach_half_life_days": "breach_half_life",
+    "positive_half_life_days": "positive_half_life",
+    "compound_window_days": "compound_window",
+    "at_risk_fall_window_days": "at_risk_fall_window",
+    "churn_after_breach_days": "churn_after_breach",
+}
+_NUMBERS = (
+    "prior",
+    "credit_cap",
+    "compound_step",
+    "recoverable_share",
+    "at_risk_below",
+    "at_risk_fall",
+)
+
+
+def trust_model_of(settings: Mapping[str, Any]) -> TrustModel:
+    """The default model changed by `settings` (numbers by name, durations in days as
+    `<name>_days`, and `weights` by event kind); InvalidValue names an unknown or bad key."""
+    changes: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key == "weights":
+            continue
+        try:
+            if key in _DAYS:
+                changes[_DAYS[key]] = timedelta(days=float(value))
+            elif key in _NUMBERS:
+                changes[key] = float(value)
+            else:
+                known = ", ".join([*_NUMBERS, *_DAYS, "weights"])
+                raise InvalidValue(f"trust.{key}", f"not a setting of the trust index; use {known}")
+        except (TypeError, ValueError):
+            raise InvalidValue(f"trust.{key}", f"{value!r} is not a number") from None
+    model = replace(TrustModel(), **changes)
+    weights = settings.get("weights", {})
+    if not isinstance(weights, Mapping):
+        raise InvalidValue("trust.weights", "map event kinds to their settings")
+    return model.with_weights(weights)
+
+
+def _decay(value: float, elapsed: timedelta, half_life: timedelta) -> float:
+    if elapsed <= timedelta(0) or value == 0.0:
+        return value
+    return value * math.exp(-math.log(2) * (elapsed / half_life))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one event did to the index when it happened, and how that fades."""
+
+    kind: str
+    at: datetime
+    points: float  # signed, at the time of the event
+    fades_as: str  # "breach" or "positive": which half-life applies
+    source_id: str
+    details: Mapping[str, Any]
+
+    def now(self, at: datetime, model: TrustModel) -> float:
+        """The points as they count at `at`."""
+        half_life = (
+            model.breach_half_life if self.fades_as == "breach" else model.positive_half_life
+        )
+        return _decay(self.points, at - self.at, half_life)
+
+
+@dataclass(frozen=True)
+class TrustState:
+    """Everything the fold needs to go on, and to read the index at any later instant."""
+
+    as_of: datetime | None = None
+    damage: float = 0.0
+    credit: float = 0.0
+    recoverable: float = 0.0
+    recent_breaches: tuple[datetime, ...] = ()
+    last_breach: datetime | None = None
+    # (instant, index) after each event of the last at_risk_fall_window, for "fell by N".
+    recent_index: tuple[tuple[datetime, float], ...] = ()
+    churn_signal_after_breach: datetime | None = None
+    contributions: tuple[Contribution, ...] = ()
+    events: int = 0
+    # Where the last folded event stands in fold order: an event that sorts before it
+    # cannot be folded on top, only with all the others again.
+    last: tuple[datetime, datetime, str, str, str] | None = None
+
+    def folds_after(self, event: TrustEvent) -> bool:
+        """True when `event` comes after every event folded so far, so `apply` may add it."""
+        return self.last is None or order_of(event) >= self.last
+
+    def at(self, when: datetime, model: TrustModel) -> TrustState:
+        """This state with its sums faded to `when` (never before `as_of`)."""
+        if self.as_of is None or when <= self.as_of:
+            return self
+        elapsed = when - self.as_of
+        return replace(
+            self,
+            as_of=when,
+            damage=_decay(self.damage, elapsed, model.breach_half_life),
+            recoverable=_decay(self.recoverable, elapsed, model.breach_half_life),
+            credit=_decay(self.credit, elapsed, model.positive_half_life),
+        )
+
+    def index(self, when: datetime | None, model: TrustModel) -> float:
+        """The index at `when` (default: as of the last event), 0-100, to two places."""
+        state = self.at(when, model) if when is not None else self
+        gain = model.credit_cap * (1.0 - math.exp(-state.credit / model.credit_cap))
+        return round(min(100.0, max(0.0, model.prior + gain - state.damage)), 2)
+
+
+def order_of(event: TrustEvent) -> tuple[datetime, datetime, str, str, str]:
+    """Where an event stands in fold order: when it happened, then (for ties) when it was
+    recorded and where it came from, so the same events always fold the same way."""
+    recorded = event.recorded_at or event.occurred_at
+    return (event.occurred_at, recorded, event.source_type, event.source_id, event.kind)
+
+
+def effective(events: Iterable[TrustEvent]) -> list[TrustEvent]:
+    """The events that count, in fold order: a retracted label or finding (the audit no
+    longer finds it) counts as if it had never been, and the retraction itself neither."""
+    listed = list(events)
+    retracted = {
+        (e.source_type, e.source_id, str(e.details.get("retracts", ""))): e
+        for e in listed
+        if e.kind == RETRACTED
+    }
+    kept = []
+    for event in listed:
+        if event.kind == RETRACTED:
+            continue
+        withdrawal = retracted.get((event.source_type, event.source_id, event.kind))
+        if withdrawal is not None and order_of(withdrawal) >= order_of(event):
+            continue
+        kept.append(event)
+    return sorted(kept, key=order_of)
+
+
+class _Fold:
+    """The fold's working state in plain floats (seconds since the epoch for instants): one
+    step costs about a microsecond, so a rebuild of millions of events takes seconds."""
+
+    __slots__ = (
+        "_breach_rate",
+        "_positive_rate",
+        "_weights",
+        "as_of",
+        "churn",
+        "contributions",
+        "credit",
+        "damage",
+        "events",
+        "last",
+        "last_breach",
+        "model",
+        "peaks",
+        "recent",
+        "recoverable",
+    )
+
+    def __init__(self, model: TrustModel, state: TrustState | None = None) -> None:
+        self.model = model
+        self._weights = dict(model.weights.items())
+        # Fading as 2 ** (-elapsed / half-life) = exp(-elapsed * rate).
+        self._breach_rate = math.log(2) / model.breach_half_life.total_seconds()
+        self._positive_rate = math.log(2) / model.positive_half_life.total_seconds()
+        start = state or TrustState()
+        self.as_of = start.as_of.timestamp() if start.as_of else None
+        self.damage, self.credit, self.recoverable = start.damage, start.credit, start.recoverable
+        self.recent = [t.timestamp() for t in start.recent_breaches]
+        self.last_breach = start.last_breach.timestamp() if start.last_breach else None
+        self.peaks = [(t.timestamp(), i) for t, i in start.recent_index]
+        self.churn = start.churn_signal_after_breach
+        self.contributions = list(start.contributions)
+        self.events = start.events
+        self.last = start.last
+
+    def index(self) -> float:
+        cap = self.model.credit_cap
+        value = self.model.prior + cap * (1.0 - math.exp(-self.credit / cap)) - self.damage
+        return round(min(100.0, max(0.0, value)), 2)
+
+    def step(self, event: TrustEvent) -> None:
+        model = self.model
+        when_dt = event.occurred_at
+        when = when_dt.timestamp()
+        key = order_of(event)
+        if self.last is not None and key < self.last:
+            raise ValueError("events fold in order; fold them all again to add an earlier one")
+        self.last = key
+        if self.as_of is not None:
+            elapsed = when - self.as_of
+            if elapsed:
+                fade = math.exp(-elapsed * self._breach_rate)
+                self.damage *= fade
+                self.recoverable *= fade
+                self.credit *= math.exp(-elapsed * self._positive_rate)
+        self.as_of = when
+        weight = self._weights.get(event.kind) or model.weight_of(event.kind)
+        before = self.index()
+        fades_as = "positive"
+        effect = weight.effect
+        if effect is Effect.BREACH and weight.points > 0:
+            window = model.compound_window.total_seconds()
+            self.recent = [t for t in self.recent if when - t <= window]
+            lost = weight.points * (1.0 + model.compound_step * len(self.recent))
+            self.damage += lost
+            self.recoverable += lost * model.recoverable_share
+            self.recent.append(when)
+            self.last_breach = when
+            fades_as = "breach"
+        elif effect is Effect.POSITIVE:
+            if self.recoverable > 0.01 and weight.recovery > 0:
+                # After a breach, taking it on repairs part of the damage, not goodwill.
+                won = self.recoverable * weight.recovery
+                self.damage -= won
+                self.recoverable -= won
+                fades_as = "breach"
+            else:
+                self.credit += weight.points
+        elif effect is Effect.SIGNAL:
+            self.damage += weight.points
+            fades_as = "breach"
+            if (
+                event.kind in CHURN_SIGNALS
+                and self.last_breach is not None
+                and when - self.last_breach <= model.churn_after_breach.total_seconds()
+            ):
+                self.churn = when_dt
+        self.events += 1
+        after = self.index()
+        moved = round(after - before, 2)
+        if moved != 0.0 or effect is not Effect.NEUTRAL:
+            self.contributions.append(
+                Contribution(event.kind, when_dt, moved, fades_as, event.source_id, event.details)
+            )
+        # The highest index of the last at_risk_fall_window, kept as a falling sequence:
+        # its first entry is always the peak a fall is measured from.
+        window = model.at_risk_fall_window.total_seconds()
+        peaks = [(t, i) for t, i in self.peaks if when - t <= window]
+        while peaks and peaks[-1][1] <= after:
+            peaks.pop()
+        peaks.append((when, after))
+        self.peaks = peaks
+
+    def state(self) -> TrustState:
+        as_of = datetime.fromtimestamp(self.as_of, UTC) if self.as_of is not None else None
+        contributions = self.contributions
+        if as_of is not None and len(contributions) > EXPLAINED_MAX:
+            contributions = list(_strongest(contributions, as_of, self.model))
+        return TrustState(
+            as_of=as_of,
+            damage=self.damage,
+            credit=self.credit,
+            recoverable=self.recoverable,
+            recent_breaches=tuple(datetime.fromtimestamp(t, UTC) for t in self.recent),
+            last_breach=datetime.fromtimestamp(self.last_breach, UTC)
+            if self.last_breach is not None
+            else None,
+            recent_index=tuple((datetime.fromtimestamp(t, UTC), i) for t, i in self.peaks),
+            churn_signal_after_breach=self.churn,
+            contributions=tuple(contributions),
+            events=self.events,
+            last=self.last,
+        )
+
+
+CHURN_SIGNALS = frozenset({"threatens_churn", "wants_to_cancel"})
+
+
+def apply(state: TrustState, event: TrustEvent, model: TrustModel) -> TrustState:
+    """Fold one more event into `state`; it must come after every event folded so far
+    (`state.folds_after(event)`), else only a fold of them all from scratch is right."""
+    working = _Fold(model, state)
+    working.step(event)
+    return working.state()
+
+
+def _strongest(
+    contributions: Sequence[Contribution], when: datetime, model: TrustModel
+) -> tuple[Contribution, ...]:
+    ranked = sorted(contributions, key=lambda c: -abs(c.now(when, model)))
+    keep = set(map(id, ranked[:EXPLAINED_MAX]))
+    return tuple(c for c in contributions if id(c) in keep)
+
+
+def history(events: Iterable[TrustEvent], model: TrustModel) -> list[tuple[TrustEvent, float]]:
+    """Each event that counts, in fold order, with the index just after it."""
+    working = _Fold(model)
+    found = []
+    for event in effective(events):
+        working.step(event)
+        found.append((event, working.index()))
+    return found
+
+
+def team_of(details: Mapping[str, Any]) -> str | None:
+    """The team an event's details name: the turn's team, else the owner's or maker's."""
+    for key in ("team", "owner", "made_by"):
+        value = details.get(key)
+        if isinstance(value, str) and key == "team":
+            return value
+        if isinstance(value, Mapping) and isinstance(value.get("team"), str):
+            return str(value["team"])
+    return None
+
+
+def fold(events: Iterable[TrustEvent], model: TrustModel) -> TrustState:
+    """Every event of one customer, folded from scratch in time order."""
+    working = _Fold(model)
+    for event in effective(events):
+        working.step(event)
+    return working.state()
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One line of a customer's explanation: what happened and what it does now."""
+
+    kind: str
+    at: datetime
+    contribution: float
+    text: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class TrustReading:
+    """A customer's index at an instant, whether they are at risk and why, and the events
+    that moved it most."""
+
+    index: float
+    at_risk: bool
+    reasons: tuple[str, ...]
+    explanation: tuple[Explained, ...]
+    events: int
+
+
+def _plain(contribution: Contribution, now: datetime, model: TrustModel) -> str:
+    """The event in words: "Promise 'activation within 3 days' broken, 7 days late"."""
+    weight = model.weight_of(contribution.kind)
+    words = weight.words or contribution.kind.replace("_", " ").capitalize()
+    details = contribution.details
+    text = details.get("text") or details.get("evidence")
+    if contribution.kind.startswith("promise_") and text:
+        what = contribution.kind.removeprefix("promise_").replace("_", " ")
+        line = f"Promise '{_short(text)}' {what}"
+        if contribution.kind == "promise_broken" and details.get("due"):
+            days = max((now - datetime.fromisoformat(str(details["due"]))).days, 0)
+            if days:
+                line += f", {days} day{'s' if days != 1 else ''} late"
+        return line
+    if contribution.fades_as == "breach" and weight.effect is Effect.POSITIVE:
+        words += " after a breach"
+    return f"{words}: '{_short(text)}'" if text else words
+
+
+def _short(text: object) -> str:
+    value = str(text).strip()
+    return value if len(value) <= 80 else value[:77] + "..."
+
+
+def read(state: TrustState, now: datetime, model: TrustModel, top: int = 10) -> TrustReading:
+    """The index at `now`, at-risk or not (with the reasons), and the `top` events that
+    move it most, strongest first, each with its points as they count at `now`."""
+    index = state.index(now, model)
+    reasons = []
+    if state.events and index < model.at_risk_below:
+        reasons.append(f"index {index:g} is under {model.at_risk_below:g}")
+    recent = [i for t, i in state.recent_index if now - t <= model.at_risk_fall_window]
+    if recent and max(recent) - index > model.at_risk_fall:
+        reasons.append(
+            f"fell {max(recent) - index:.0f} points in {model.at_risk_fall_window.days} days"
+        )
+    if (
+        state.churn_signal_after_breach is not None
+        and now - state.churn_signal_after_breach <= model.churn_after_breach
+    ):
+        reasons.append("asked to leave or threatened to, after a breach")
+    ranked = sorted(state.contributions, key=lambda c: (-abs(c.now(now, model)), c.at))
+    explanation = tuple(
+        Explained(c.kind, c.at, round(c.now(now, model), 1), _plain(c, now, model), c.source_id)
+        for c in ranked[:top]
+        if round(c.now(now, model), 1) != 0.0
+    )
+    return TrustReading(index, bool(reasons), tuple(reasons), explanation, state.events)

@@ -1,0 +1,226 @@
+"""Use cases of the trust index: keep each customer's index with every event, read it,
+rebuild it, list who is at risk, and what the organisation's trust looks like.
+
+Every trust event goes through `note_event`, which appends it and folds it into the
+customer's stored index in the same transaction: reading an index is one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from keepword.domain.errors import NotFound
+from keepword.domain.events import TrustEvent
+from keepword.domain.trust import (
+    RETRACTED,
+    Explained,
+    TrustModel,
+    TrustReading,
+    TrustState,
+    apply,
+    fold,
+    history,
+    read,
+    team_of,
+)
+from keepword.services.ports import UnitOfWork, UnitOfWorkFactory
+
+AT_RISK_EVENT = "customer.at_risk"
+
+
+def note_event(uow: UnitOfWork, event: TrustEvent) -> None:
+    """Append `event` to the trust log and fold it into its customer's index, in the open
+    unit of work. An event older than the customer's latest, or a retraction, folds the
+    customer's events again from scratch, so the stored index always equals a rebuild.
+    Callers append a transaction's events in fold order (`order_of`) to spare refolds.
+    A customer who becomes at risk is announced to the `customer.at_risk` webhooks."""
+    uow.trust_events.append(event)
+    model = uow.organisation.get().trust_model()
+    stored = uow.trust.get(event.customer_id)
+    was_at_risk = stored[1] if stored else False
+    state = stored[0] if stored else TrustState()
+    if event.kind == RETRACTED or not state.folds_after(event):
+        state = fold(uow.trust.events_of(event.customer_id), model)
+    else:
+        state = apply(state, event, model)
+    _save(uow, event.customer_id, state, model, was_at_risk, event.recorded_at or event.occurred_at)
+
+
+def _save(
+    uow: UnitOfWork,
+    customer_id: str,
+    state: TrustState,
+    model: TrustModel,
+    was_at_risk: bool,
+    now: datetime,
+) -> TrustReading:
+    # At risk is judged as of the latest event: only an event makes a customer at risk.
+    when = state.as_of or now
+    reading = read(state, when, model)
+    uow.trust.save(customer_id, state, reading.index, reading.at_risk, now)
+    if reading.at_risk and not was_at_risk:
+        payload = {
+            "event": AT_RISK_EVENT,
+            "occurred_at": when.isoformat(),
+            "customer": customer_id,
+            "index": reading.index,
+            "reasons": list(reading.reasons),
+            "explanation": [_explained(e) for e in reading.explanation[:5]],
+        }
+        uow.webhooks.enqueue(
+            AT_RISK_EVENT, payload, f"{customer_id}:at-risk:{when.isoformat()}", now
+        )
+    return reading
+
+
+def _explained(line: Explained) -> dict[str, object]:
+    return {
+        "kind": line.kind,
+        "at": line.at.isoformat(),
+        "contribution": line.contribution,
+        "text": line.text,
+    }
+
+
+@dataclass(frozen=True)
+class CustomerTrust:
+    """A customer's trust as people read it."""
+
+    customer_id: str
+    reading: TrustReading
+
+
+def trust_of(uow: UnitOfWork, customer_id: str, now: datetime, top: int = 10) -> CustomerTrust:
+    """A customer's index at `now`, whether at risk and why, and the `top` events that move
+    it most: one row read. A known customer with no event yet stands at the prior."""
+    with uow:
+        if uow.customers.get(customer_id) is None:
+            raise NotFound("customer", customer_id)
+        model = uow.organisation.get().trust_model()
+        stored = uow.trust.get(customer_id)
+    state = stored[0] if stored else TrustState()
+    return CustomerTrust(customer_id, read(state, now, model, top))
+
+
+def at_risk(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[CustomerTrust]:
+    """Customers at risk at `now`, lowest index first: flagged at their last event and
+    still at risk now (a fall or a churn signal stops counting after its window)."""
+    with uow:
+        model = uow.organisation.get().trust_model()
+        flagged = uow.trust.flagged(limit)
+    found = [CustomerTrust(c, read(state, now, model)) for c, state in flagged]
+    return sorted(
+        (c for c in found if c.reading.at_risk), key=lambda c: (c.reading.index, c.customer_id)
+    )
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What a rebuild did."""
+
+    customers: int
+    events: int
+    changed: int  # customers whose stored index differed from the rebuilt one
+
+
+def rebuild_trust(
+    uow_factory: UnitOfWorkFactory, now: datetime, on_customer: Callable[[int], None] | None = None
+) -> RebuildReport:
+    """Fold every customer's events again from scratch and store the result; counts the
+    customers whose stored index was not what the events give (there should be none)."""
+    customers = events = changed = 0
+    uow = uow_factory()
+    with uow:
+        model = uow.organisation.get().trust_model()
+        stored = dict(uow.trust.all_states())
+        done: list[tuple[str, TrustState, TrustReading]] = []
+        for customer, found in uow.trust.events_by_customer():
+            state = fold(found, model)
+            reading = read(state, state.as_of or now, model)
+            old = stored.get(customer)
+            if old is None or read(old, state.as_of or now, model).index != reading.index:
+                changed += 1
+            done.append((customer, state, reading))
+            customers += 1
+            events += len(found)
+        for customer, state, reading in done:
+            uow.trust.save(customer, state, reading.index, reading.at_risk, now)
+            if on_customer is not None:
+                on_customer(1)
+        uow.commit()
+    return RebuildReport(customers, events, changed)
+
+
+def index_history(uow: UnitOfWork, customer_id: str) -> list[tuple[TrustEvent, float]]:
+    """The customer's events that count, each with the index just after it (the timeline)."""
+    with uow:
+        if uow.customers.get(customer_id) is None:
+            raise NotFound("customer", customer_id)
+        model = uow.organisation.get().trust_model()
+        events = uow.trust.events_of(customer_id)
+    return history(events, model)
+
+
+@dataclass(frozen=True)
+class OrganisationTrust:
+    """How trust stands across the organisation at `now`."""
+
+    customers: int
+    mean_index: float | None
+    histogram: list[int]  # customers per 10 points: 0-9, 10-19, ..., 90-100
+    at_risk: int
+    trend: Sequence[tuple[str, float, int]]  # (day, mean index, at risk) from the snapshots
+    lost_by_team: Sequence[tuple[str, str, float]]  # (team, event kind, points lost)
+
+
+def _histogram(indices: Sequence[float]) -> list[int]:
+    bins = [0] * 10
+    for value in indices:
+        bins[min(int(value // 10), 9)] += 1
+    return bins
+
+
+def organisation_trust(uow: UnitOfWork, now: datetime, days: int = 90) -> OrganisationTrust:
+    """The distribution of every customer's index at `now`, the trend of the last `days`
+    days (from the clock's daily snapshots) and which breaches cost most trust, by team."""
+    with uow:
+        model = uow.organisation.get().trust_model()
+        states = [state for _, state in uow.trust.all_states()]
+        trend = uow.trust.snapshots((now - timedelta(days=days)).date().isoformat())
+    readings = [read(state, now, model) for state in states]
+    indices = [r.index for r in readings]
+    lost: dict[tuple[str, str], float] = {}
+    for state in states:
+        for contribution in state.contributions:
+            points = contribution.now(now, model)
+            if points < 0:
+                key = (team_of(contribution.details) or "no team", contribution.kind)
+                lost[key] = lost.get(key, 0.0) + points
+    return OrganisationTrust(
+        customers=len(readings),
+        mean_index=round(sum(indices) / len(indices), 1) if indices else None,
+        histogram=_histogram(indices),
+        at_risk=sum(1 for r in readings if r.at_risk),
+        trend=[(day, mean, risky) for day, _, mean, risky, _ in trend],
+        lost_by_team=sorted(
+            ((team, kind, round(points, 1)) for (team, kind), points in lost.items()),
+            key=lambda row: row[2],
+        ),
+    )
+
+
+def snapshot_trust(uow: UnitOfWork, now: datetime) -> bool:
+    """Keep today's organisation trust for the trend (once a day; False if kept already)."""
+    summary = organisation_trust(uow, now, days=0)
+    with uow:
+        kept = uow.trust.snapshot(
+            now.date().isoformat(),
+            summary.customers,
+            summary.mean_index or 0.0,
+            summary.at_risk,
+            summary.histogram,
+        )
+        uow.commit()
+    return kept

@@ -1,0 +1,177 @@
+"""The trust index kept beside the trust log on a real database: updated with every event,
+equal to a rebuild, read in one row, with customers at risk announced once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from keepword.audit.auditor import default_auditor
+from keepword.bootstrap import Keepword
+from keepword.cli.main import app
+from keepword.domain.conversations import Conversation, Speaker, Turn
+from keepword.domain.customers import Customer
+from keepword.domain.errors import NotFound
+from keepword.domain.events import TrustEvent
+from keepword.domain.trust import fold, read
+from keepword.services.conversations import IncomingConversation, store_conversation
+from keepword.services.events import record_trust_event
+from keepword.services.ports import PageRequest
+from keepword.services.trust import (
+    at_risk,
+    organisation_trust,
+    rebuild_trust,
+    snapshot_trust,
+    trust_of,
+)
+from keepword.services.webhooks import add_webhook
+
+T0 = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
+
+
+def _customer(kw: Keepword, customer_id: str = "cust-1") -> None:
+    customer = Customer(customer_id)
+    customer.created_at = customer.updated_at = T0
+    with kw.uow() as uow:
+        uow.customers.save(customer)
+        uow.commit()
+
+
+def _event(kind: str, days: float, customer: str = "cust-1", **details: object) -> TrustEvent:
+    return TrustEvent(
+        customer, T0 + timedelta(days=days), kind, "test", f"{kind}@{days}", dict(details)
+    )
+
+
+def _record(kw: Keepword, *events: TrustEvent) -> None:
+    for event in events:
+        record_trust_event(kw.uow(), event, event.occurred_at + timedelta(minutes=1))
+
+
+def test_a_known_customer_with_no_events_stands_at_the_prior(kw: Keepword) -> None:
+    _customer(kw)
+
+    found = trust_of(kw.uow(), "cust-1", T0)
+
+    assert found.reading.index == 70.0
+    assert not found.reading.at_risk
+
+
+def test_an_unknown_customer_has_no_index(kw: Keepword) -> None:
+    with pytest.raises(NotFound):
+        trust_of(kw.uow(), "nobody", T0)
+
+
+def test_the_stored_index_is_what_folding_every_event_gives(kw: Keepword) -> None:
+    _customer(kw)
+    _record(kw, _event("promise_broken", 0), _event("owns", 1), _event("apologizes", 1.5))
+    # An event that happened before the last one recorded: the index is folded again.
+    _record(kw, _event("rude", 0.5))
+
+    stored = trust_of(kw.uow(), "cust-1", T0 + timedelta(days=3)).reading.index
+    with kw.uow() as uow:
+        events = uow.trust.events_of("cust-1")
+        model = uow.organisation.get().trust_model()
+    from_scratch = read(fold(events, model), T0 + timedelta(days=3), model).index
+
+    assert stored == from_scratch
+
+
+def test_a_rebuild_agrees_with_the_index_kept_event_by_event(kw: Keepword) -> None:
+    for customer in ("cust-1", "cust-2"):
+        _customer(kw, customer)
+        _record(
+            kw,
+            _event("deflects", 0, customer),
+            _event("owns", 2, customer),
+            _event("promise_kept", 4, customer),
+        )
+
+    report = rebuild_trust(kw.uow, T0 + timedelta(days=5))
+
+    assert (report.customers, report.events, report.changed) == (2, 6, 0)
+
+
+def test_a_customer_who_becomes_at_risk_is_announced_to_webhooks_once(kw: Keepword) -> None:
+    _customer(kw)
+    add_webhook(kw.uow(), "cx", "http://127.0.0.1:9/hook", ["customer.at_risk"], T0, None)
+
+    _record(kw, _event("promise_broken", 0), _event("blames_customer", 1))
+    _record(kw, _event("rude", 2), _event("deflects", 3))
+
+    with kw.uow() as uow:
+        log = uow.webhooks.deliveries("cx", PageRequest(limit=10)).items
+    assert [d.event for d in log] == ["customer.at_risk"]
+    assert log[0].payload["customer"] == "cust-1"
+    assert [c.customer_id for c in at_risk(kw.uow(), T0 + timedelta(days=4))] == ["cust-1"]
+
+
+def test_a_threat_to_leave_after_a_conversation_full_of_breaches_puts_the_customer_at_risk(
+    kw: Keepword,
+) -> None:
+    turns = [
+        (Speaker.CUSTOMER, "My router is broken again."),
+        (Speaker.AGENT, "That's not my department, you'll need to contact the manufacturer."),
+        (Speaker.CUSTOMER, "Unbelievable. I'm switching to another provider."),
+    ]
+    conversation = Conversation(
+        "c-1",
+        T0,
+        [Turn(s, text, T0 + timedelta(minutes=i)) for i, (s, text) in enumerate(turns)],
+        customer_id="cust-1",
+    )
+
+    store_conversation(kw.uow(), IncomingConversation(conversation), T0, default_auditor())
+
+    found = trust_of(kw.uow(), "cust-1", T0 + timedelta(hours=1))
+    assert found.reading.at_risk
+    assert "asked to leave or threatened to, after a breach" in found.reading.reasons
+
+
+def test_the_organisation_overview_counts_and_bins_customers_and_keeps_a_daily_trend(
+    kw: Keepword,
+) -> None:
+    for number in range(3):
+        _customer(kw, f"cust-{number}")
+        _record(kw, _event("promise_broken", 0, f"cust-{number}", owner={"team": "ops"}))
+
+    assert snapshot_trust(kw.uow(), T0 + timedelta(days=1))
+    assert not snapshot_trust(kw.uow(), T0 + timedelta(days=1, hours=3))
+    overview = organisation_trust(kw.uow(), T0 + timedelta(days=1))
+
+    assert overview.customers == 3
+    assert sum(overview.histogram) == 3
+    assert overview.histogram[5] == 3  # each at about 52
+    assert [day for day, _, _ in overview.trend] == ["2025-05-06"]
+    assert overview.lost_by_team[0][:2] == ("ops", "promise_broken")
+
+
+def test_trust_show_prints_the_json_of_the_issue(
+    kw: Keepword, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _customer(kw)
+    _record(
+        kw,
+        _event(
+            "promise_broken",
+            0,
+            text="activation within 3 days",
+            due=(T0 - timedelta(days=1)).isoformat(),
+        ),
+    )
+    monkeypatch.setenv("KEEPWORD_DATABASE_URL", kw.settings.resolved_database_url)
+    monkeypatch.setenv("KEEPWORD_DATA_DIR", str(kw.settings.data_dir))
+
+    result = CliRunner().invoke(app, ["trust", "show", "cust-1", "--json"])
+
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert set(shown) == {"customer", "index", "at_risk", "explanation"}
+    assert shown["customer"] == "cust-1"
+    first = shown["explanation"][0]
+    assert set(first) == {"kind", "at", "contribution", "text"}
+    assert first["kind"] == "promise_broken"
+    assert first["text"].startswith("Promise 'activation within 3 days' broken")

@@ -1,0 +1,222 @@
+"""The trust index's properties (issue: slow to build, fast to destroy), each one a test."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keepword.domain.errors import InvalidValue
+from keepword.domain.events import TrustEvent
+from keepword.domain.trust import (
+    DEFAULT_WEIGHTS,
+    RETRACTED,
+    TrustModel,
+    apply,
+    fold,
+    order_of,
+    read,
+    trust_model_of,
+)
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+MODEL = TrustModel()
+ROUTINE = ["owns", "apologizes", "informs_proactively", "confirms_resolution", "empathizes"]
+SEVERE = ["promise_broken", "blames_customer", "shifts_cost", "cancellation_obstructed"]
+
+
+def event(kind: str, days: float = 0, source: str | None = None, **details: object) -> TrustEvent:
+    at = T0 + timedelta(days=days)
+    return TrustEvent("cust-1", at, kind, "test", source or f"{kind}@{days}", dict(details), at)
+
+
+def index(
+    events: list[TrustEvent], at_days: float | None = None, model: TrustModel = MODEL
+) -> float:
+    state = fold(events, model)
+    when = T0 + timedelta(days=at_days) if at_days is not None else None
+    return state.index(when, model)
+
+
+def test_a_new_customer_starts_at_the_neutral_prior() -> None:
+    assert index([]) == 70.0
+    assert index([], model=TrustModel(prior=55)) == 55.0
+
+
+@pytest.mark.parametrize("breach", SEVERE)
+@pytest.mark.parametrize("positive", ROUTINE)
+def test_one_severe_breach_lowers_the_index_more_than_ten_routine_positives_raise_it(
+    breach: str, positive: str
+) -> None:
+    raised = index([event(positive, d / 10) for d in range(10)]) - 70
+    lowered = 70 - index([event(breach)])
+
+    assert lowered > raised > 0
+
+
+def test_each_positive_adds_less_than_the_one_before() -> None:
+    gains = []
+    events: list[TrustEvent] = []
+    for number in range(8):
+        before = index(events)
+        events.append(event("owns", 0, source=f"owns-{number}"))
+        gains.append(index(events) - before)
+
+    assert all(later < earlier for earlier, later in itertools.pairwise(gains))
+
+
+def test_a_second_broken_promise_within_a_month_hurts_more_than_the_first() -> None:
+    first = 70 - index([event("promise_broken", 0)])
+    both = 70 - index([event("promise_broken", 0), event("promise_broken", 10)], at_days=10)
+    first_then = 70 - index([event("promise_broken", 0)], at_days=10)
+
+    assert both - first_then > first
+
+
+def test_a_second_breach_months_later_costs_no_more_than_the_first() -> None:
+    alone = 70 - index([event("promise_broken", 0)])
+    later = index([event("promise_broken", 0)], at_days=200) - index(
+        [event("promise_broken", 0), event("promise_broken", 200)], at_days=200
+    )
+
+    assert later == pytest.approx(alone, abs=0.01)
+
+
+def test_renegotiating_before_the_due_costs_far_less_than_breaking() -> None:
+    renegotiated = 70 - index([event("promise_renegotiated")])
+    broken = 70 - index([event("promise_broken")])
+
+    assert 0 < renegotiated * 4 < broken
+
+
+def test_taking_ownership_apologising_and_keeping_a_promise_win_back_part_of_the_loss() -> None:
+    breach = [event("promise_broken", 0)]
+    repaired = [*breach, event("owns", 1), event("apologizes", 1), event("promise_kept", 2)]
+
+    after_breach = index(breach, at_days=2)
+    after_repair = index(repaired, at_days=2)
+
+    assert after_breach < after_repair < index([], at_days=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*ROUTINE, "promise_kept"]), min_size=1, max_size=60))
+def test_no_amount_of_repair_wins_back_more_than_was_lost(repairs: list[str]) -> None:
+    breach = event("blames_customer", 0)
+    events = [breach] + [
+        event(kind, 0.01 * (i + 1), source=f"r{i}") for i, kind in enumerate(repairs)
+    ]
+
+    state = fold(events, MODEL)
+
+    assert state.damage > 0
+    assert index(events, at_days=1) < 70
+
+
+def test_a_breach_fades_slowly_and_a_positive_fades_faster() -> None:
+    breach_now = 70 - index([event("promise_broken")], at_days=0)
+    breach_later = 70 - index([event("promise_broken")], at_days=180)
+    positive_now = index([event("promise_kept")], at_days=0) - 70
+    positive_later = index([event("promise_kept")], at_days=180) - 70
+
+    assert breach_later == pytest.approx(breach_now / 2, abs=0.02)
+    assert positive_later / positive_now < breach_later / breach_now
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(DEFAULT_WEIGHTS)), st.floats(0, 400)),
+        min_size=0,
+        max_size=40,
+    )
+)
+def test_folding_from_scratch_equals_folding_one_event_at_a_time(
+    raw: list[tuple[str, float]],
+) -> None:
+    events = sorted(
+        (event(kind, days, source=f"{kind}-{n}") for n, (kind, days) in enumerate(raw)),
+        key=order_of,
+    )
+    incremental = fold([], MODEL)
+    for item in events:
+        incremental = apply(incremental, item, MODEL)
+
+    scratch = fold(events, MODEL)
+
+    assert incremental.index(T0 + timedelta(days=500), MODEL) == scratch.index(
+        T0 + timedelta(days=500), MODEL
+    )
+
+
+def test_the_same_events_in_another_order_give_the_same_index() -> None:
+    events = [event("promise_broken", 1), event("owns", 1), event("rude", 0), event("owns", 3)]
+
+    assert index(events) == index(list(reversed(events)))
+
+
+def test_a_retracted_label_counts_as_if_it_had_never_been_found() -> None:
+    found = event("blames_customer", 1, source="c-1:3:blames_customer")
+    withdrawn = TrustEvent(
+        "cust-1",
+        found.occurred_at,
+        RETRACTED,
+        "test",
+        found.source_id,
+        {"retracts": "blames_customer"},
+        found.occurred_at + timedelta(days=1),
+    )
+
+    assert index([found, withdrawn]) == index([])
+
+
+def test_a_customer_is_at_risk_under_the_threshold_with_the_reason() -> None:
+    events = [event("promise_broken", 0), event("blames_customer", 1), event("rude", 2)]
+
+    reading = read(fold(events, MODEL), T0 + timedelta(days=3), MODEL)
+
+    assert reading.index < 40
+    assert reading.at_risk
+    assert any("under 40" in reason for reason in reading.reasons)
+
+
+def test_a_threat_to_leave_after_a_breach_puts_a_customer_at_risk() -> None:
+    events = [event("deflects", 0), event("threatens_churn", 2)]
+
+    reading = read(fold(events, MODEL), T0 + timedelta(days=3), MODEL)
+
+    assert reading.index > 40
+    assert reading.at_risk
+    assert reading.reasons == ("asked to leave or threatened to, after a breach",)
+
+
+def test_a_threat_to_leave_with_no_breach_before_it_is_only_a_signal() -> None:
+    reading = read(fold([event("threatens_churn", 0)], MODEL), T0 + timedelta(days=1), MODEL)
+
+    assert not reading.at_risk
+
+
+def test_the_explanation_names_the_broken_promise_and_how_late_it_is() -> None:
+    due = (T0 - timedelta(days=7)).isoformat()
+    broken = event("promise_broken", 0, text="activation within 3 days", due=due)
+
+    reading = read(fold([broken, event("owns", 1)], MODEL), T0, MODEL)
+
+    first = reading.explanation[0]
+    assert first.text == "Promise 'activation within 3 days' broken, 7 days late"
+    assert first.contribution == -18.0
+
+
+def test_an_unknown_kind_of_event_moves_nothing() -> None:
+    assert index([event("something_new")]) == 70.0
+
+
+def test_weights_can_be_changed_by_setting_and_a_bad_setting_is_refused() -> None:
+    model = trust_model_of({"prior": 60, "weights": {"rude": {"points": 20}}})
+
+    assert index([event("rude")], model=model) == 40.0
+    with pytest.raises(InvalidValue, match=r"trust\.halflife"):
+        trust_model_of({"halflife": 3})
