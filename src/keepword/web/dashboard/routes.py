@@ -1,74 +1,44 @@
-"""Dashboard pages: login, customers, a customer, a conversation."""
+"""Dashboard pages: login, customers, a customer, a conversation, findings; the promise
+pages live in promise_pages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from keepword import clock
-from keepword.adapters.helpdesk.records import format_balance
 from keepword.audit.coaching import coaching_for
 from keepword.audit.labels import LABELS, is_breaking
 from keepword.audit.results import AuditResult
-from keepword.domain.access import User
 from keepword.domain.errors import InvalidValue, NotFound
 from keepword.services import queries
-from keepword.services.access import end_session, log_in, start_session, user_of_session
+from keepword.services.access import end_session, log_in, start_session
 from keepword.services.ports import ListFilter, PageRequest
 from keepword.web.api.deps import KeepwordDep
-from keepword.web.dashboard.highlight import pieces, tone
+from keepword.web.dashboard import promise_pages
+from keepword.web.dashboard.highlight import pieces
+from keepword.web.dashboard.pages import (
+    HERE,
+    LoginRequired,
+    UserDep,
+    day_start,
+    invalid_filter,
+    not_found,
+    render,
+    signer,
+)
 from keepword.web.dashboard.sessions import COOKIE, SessionSigner
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
 PAGE_SIZE = 25
 RELATED_MAX = 200
 
 
-class LoginRequired(Exception):
-    """No valid session: the browser is sent to the login page, then back."""
-
-    def __init__(self, next_path: str) -> None:
-        super().__init__(next_path)
-        self.next_path = next_path
-
-
-def _local(value: datetime | None, timezone: str | None = None) -> str:
-    """An instant as the reader's clock showed it in `timezone`: 'Wed 2 Sep 2026, 09:14 BST'."""
-    if value is None:
-        return ""
-    shown = value.astimezone(ZoneInfo(timezone)) if timezone else value
-    return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M} {shown.tzname() or ''}".strip()
-
-
-templates.env.filters["local"] = _local
-templates.env.filters["money"] = format_balance
-templates.env.filters["tone"] = lambda label: tone((label,))
-
-
-def _signer(request: Request) -> SessionSigner:
-    signer: SessionSigner = request.app.state.session_signer
-    return signer
-
-
-def current_user(request: Request, kw: KeepwordDep) -> User:
-    secret = _signer(request).session_secret(request.cookies.get(COOKIE))
-    user = user_of_session(kw.uow(), secret, clock.now()) if secret else None
-    if user is None:
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(path)
-    return user
-
-
-UserDep = Annotated[User, Depends(current_user)]
 router = APIRouter(include_in_schema=False)
 
 
@@ -79,13 +49,9 @@ def _safe_next(next_path: str | None) -> str:
     return "/customers"
 
 
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
-
-
 @router.get("/login")
 def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return _page(request, "login.html", {"next": _safe_next(next), "error": None})
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
 
 
 @router.post("/login")
@@ -103,15 +69,15 @@ def login(
             "error": "Wrong username or password.",
             "username": username,
         }
-        return _page(request, "login.html", context, status=401)
+        return render(request, "login.html", context, status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    signer = _signer(request)
-    lifetime = timedelta(seconds=signer.max_age)
+    cookies = signer(request)
+    lifetime = timedelta(seconds=cookies.max_age)
     secret = start_session(kw.uow(), user, clock.now(), lifetime)
     response.set_cookie(
         COOKIE,
-        signer.sign(secret),
-        max_age=signer.max_age,
+        cookies.sign(secret),
+        max_age=cookies.max_age,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -121,7 +87,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, kw: KeepwordDep) -> Response:
-    secret = _signer(request).session_secret(request.cookies.get(COOKIE))
+    secret = signer(request).session_secret(request.cookies.get(COOKIE))
     if secret:
         end_session(kw.uow(), secret)
     response = RedirectResponse("/login", status_code=303)
@@ -146,11 +112,7 @@ def customers(
     page = queries.list_customers(
         kw.uow(), ListFilter(search=search or None), PageRequest(PAGE_SIZE, cursor)
     )
-    return _page(request, "customers.html", {"user": user, "page": page, "q": search or ""})
-
-
-def _not_found(request: Request, user: User, error: NotFound) -> HTMLResponse:
-    return _page(request, "not_found.html", {"user": user, "message": str(error)}, status=404)
+    return render(request, "customers.html", {"user": user, "page": page, "q": search or ""})
 
 
 @router.get("/customers/{customer_id}")
@@ -159,7 +121,7 @@ def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep)
     try:
         found = queries.get_customer(uow, customer_id)
     except NotFound as error:
-        return _not_found(request, user, error)
+        return not_found(request, user, error)
     mine = ListFilter(customer_id=customer_id)
     everything = PageRequest(RELATED_MAX)
     organisation = queries.get_organisation(uow)
@@ -176,8 +138,9 @@ def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep)
             key=lambda c: c.started_at,
             reverse=True,
         ),
+        **promise_pages.customer_promises(uow, found),
     }
-    return _page(request, "customer.html", context)
+    return render(request, "customer.html", context)
 
 
 @router.get("/conversations/{conversation_id}")
@@ -188,7 +151,7 @@ def conversation(
     try:
         found = queries.get_conversation(uow, conversation_id)
     except NotFound as error:
-        return _not_found(request, user, error)
+        return not_found(request, user, error)
     customer = queries.get_customer(uow, found.customer_id) if found.customer_id else None
     timezone = (customer.timezone if customer else None) or queries.get_organisation(uow).timezone
     try:
@@ -215,7 +178,7 @@ def conversation(
         "unsupported": {u.turn: u.reason for u in audit.unsupported} if audit else {},
         "coaching": [(label, coaching_for(label)) for label in breaking],
     }
-    return _page(request, "conversation.html", context)
+    return render(request, "conversation.html", context)
 
 
 @router.get("/findings")
@@ -234,11 +197,10 @@ def findings(
     organisation = queries.get_organisation(uow)
     zone = ZoneInfo(organisation.timezone)
     try:
-        start = _day(since, zone, "since")
-        end = _day(until, zone, "until")
+        start = day_start(since, zone, "since")
+        end = day_start(until, zone, "until")
     except InvalidValue as error:
-        context = {"user": user, "title": "Invalid filter", "message": str(error)}
-        return _page(request, "not_found.html", context, status=422)
+        return invalid_filter(request, user, error)
     extra = {k: v for k, v in {"label": label, "agent_id": agent}.items() if v}
     where = ListFilter(
         team=team or None,
@@ -264,18 +226,7 @@ def findings(
         },
         "timezone": organisation.timezone,
     }
-    return _page(request, "findings.html", context)
-
-
-def _day(value: str | None, zone: ZoneInfo, field: str) -> datetime | None:
-    """The start of a YYYY-MM-DD day in the organisation's time zone, or None when blank."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError as error:
-        raise InvalidValue(field, f"'{value}' is not a date such as 2026-11-23") from error
-    return datetime(day.year, day.month, day.day, tzinfo=zone)
+    return render(request, "findings.html", context)
 
 
 def _to_login(_: Request, error: Exception) -> Response:
@@ -287,5 +238,7 @@ def mount_dashboard(app: FastAPI, secret: str, max_age: int) -> None:
     """Add the dashboard's pages, its static files and its session signing to `app`."""
     app.state.session_signer = SessionSigner(secret, max_age)
     app.add_exception_handler(LoginRequired, _to_login)
+    app.include_router(promise_pages.vendor)  # before the mount, which answers all of /static
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(promise_pages.router)
