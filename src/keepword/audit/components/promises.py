@@ -124,70 +124,61 @@ class PromiseFinder:
     def __call__(self, document: AuditDocument) -> None:
         turns = document.conversation.turns
         for index, evidence in sorted(document.promising.items()):
-            text = document.texts[index]
-            spans = clauses(text)
-            said_at = turns[index].at
-            promising = [
-                span
-                for span in spans
-                if _NOT_A_PROMISE.search(text, span[0], span[1]) is None
-                and (
-                    _PROMISE.search(text, span[0], span[1]) is not None
-                    or (
-                        _FUTURE.search(text, span[0], span[1]) is not None
-                        and _has_time(text[span[0] : span[1]], said_at, document.calendar)
-                    )
-                )
-            ]
-            if not promising:
-                # The model read a promise no cue names: its words are the clause it pointed at.
-                promising = [next((s for s in spans if s[0] <= evidence.span[0] < s[1]), spans[0])]
-            found: list[_Found] = []
-            for span in promising:
-                kind = kind_of(text[span[0] : span[1]])
-                due = resolve_due(text[span[0] : span[1]], said_at, document.calendar)
-                if due is not None:
-                    due = _shifted(due, span[0])
-                at = due.at if due is not None else None
-                # One promise per kind and due: the same thing said twice in a turn is one.
-                same = next((f for f in found if f.kind == kind and _at(f.due) == at), None)
-                if same is None:
-                    found.append(_Found(kind, span, due))
-            if all(f.due is None or f.due.at is None for f in found):
-                # "I've escalated it. Expect a call within 24 hours": the time may sit in a
-                # clause of its own; it belongs to the turn's first promise.
-                due = self._due_elsewhere(text, spans, promising, said_at, document.calendar)
-                if due is not None:
-                    found[0].due = due
-            # A promise with no time beside one of the same kind with a time is the same one.
-            timed = {f.kind for f in found if _at(f.due) is not None}
-            for promise in found:
-                if _at(promise.due) is None and promise.kind in timed:
-                    continue
-                document.promises.append(_promise(index, text, promise))
+            self._find(document, index, evidence.span[0], turns[index].at)
 
-    @staticmethod
-    def _due_elsewhere(
-        text: str,
-        spans: list[tuple[int, int]],
-        promising: list[tuple[int, int]],
-        said_at: datetime,
-        calendar: BusinessCalendar,
-    ) -> Due | None:
-        """The first due said in a clause of the turn that is not itself a promise nor a
-        look-alike of one."""
-        for span in spans:
-            if span in promising or _NOT_A_PROMISE.search(text, span[0], span[1]):
+    def _find(self, document: AuditDocument, index: int, pointed: int, said_at: datetime) -> None:
+        text = document.texts[index]
+        spans = clauses(text)
+        # Each clause's due, resolved once: it decides both whether a clause promises and when.
+        dues = {span: _due_of(text, span, said_at, document.calendar) for span in spans}
+        promising = [
+            span
+            for span in spans
+            if _NOT_A_PROMISE.search(text, span[0], span[1]) is None
+            and (
+                _PROMISE.search(text, span[0], span[1]) is not None
+                or (_FUTURE.search(text, span[0], span[1]) is not None and _at(dues[span]))
+            )
+        ]
+        if not promising:
+            # The model read a promise no cue names: its words are the clause it pointed at.
+            promising = [next((s for s in spans if s[0] <= pointed < s[1]), spans[0])]
+        found: list[_Found] = []
+        for span in promising:
+            kind = kind_of(text[span[0] : span[1]])
+            due = dues[span]
+            # One promise per kind and due: the same thing said twice in a turn is one.
+            if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
+                found.append(_Found(kind, span, due))
+        if all(_at(f.due) is None for f in found):
+            # "I've escalated it. Expect a call within 24 hours": the time may sit in a
+            # clause of its own; it belongs to the turn's first promise.
+            elsewhere = next(
+                (
+                    dues[span]
+                    for span in spans
+                    if span not in promising
+                    and _at(dues[span]) is not None
+                    and _NOT_A_PROMISE.search(text, span[0], span[1]) is None
+                ),
+                None,
+            )
+            if elsewhere is not None:
+                found[0].due = elsewhere
+        # A promise with no time beside one of the same kind with a time is the same one.
+        timed = {f.kind for f in found if _at(f.due) is not None}
+        for promise in found:
+            if _at(promise.due) is None and promise.kind in timed:
                 continue
-            due = resolve_due(text[span[0] : span[1]], said_at, calendar)
-            if due is not None and due.at is not None:
-                return _shifted(due, span[0])
-        return None
+            document.promises.append(_promise(index, text, promise))
 
 
-def _has_time(clause: str, said_at: datetime, calendar: BusinessCalendar) -> bool:
-    due = resolve_due(clause, said_at, calendar)
-    return due is not None and due.at is not None
+def _due_of(
+    text: str, span: tuple[int, int], said_at: datetime, calendar: BusinessCalendar
+) -> Due | None:
+    """The due a clause names, its span within the whole turn."""
+    due = resolve_due(text[span[0] : span[1]], said_at, calendar)
+    return None if due is None else _shifted(due, span[0])
 
 
 def _at(due: Due | None) -> datetime | None:
