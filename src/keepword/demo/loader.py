@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -18,6 +18,7 @@ from keepword.adapters.helpdesk.records import (
     parse_conversation_lines,
     split_lines,
 )
+from keepword.demo.outcomes import OutcomeReport, apply_outcomes, read_outcomes
 from keepword.domain.access import Role
 from keepword.services import queries
 from keepword.services.access import create_user, list_users
@@ -40,7 +41,8 @@ DEMO_PASSWORD = "keepword-demo"  # noqa: S105 - published on purpose: it is the 
 
 @dataclass(frozen=True)
 class DemoReport:
-    """How much demo data was loaded, and whether the demo login was created now."""
+    """How much demo data was loaded, whether the demo login was created now, and how many
+    promises the stories' outcomes kept or withdrew."""
 
     agents: int
     customers: int
@@ -48,6 +50,7 @@ class DemoReport:
     cases: int
     conversations: ImportReport
     user_created: bool
+    promises: OutcomeReport = field(default_factory=OutcomeReport)
 
 
 def _text(name: str) -> str:
@@ -80,7 +83,10 @@ def load_demo(
 ) -> DemoReport:
     """Load (or refresh) the demo organisation and create the demo login if it is missing.
 
-    Loading twice updates and never duplicates, since every record has its id.
+    Loading twice updates and never duplicates, since every record has its id. After the
+    conversations, the promises their stories keep are marked kept and the audit's
+    readings that are no promise are withdrawn (promise_outcomes.json); the clock breaks
+    the rest.
     """
     organisation = OrganisationRecord.model_validate_json(_text("organisation.json"))
     configure_organisation(uow_factory(), organisation.to_domain())
@@ -108,8 +114,9 @@ def load_demo(
         auditor=auditor,
         on_line=on_line,
     )
+    promises = apply_outcomes(uow_factory, read_outcomes(), now)
     user_created = False
     if not any(u.username == DEMO_USERNAME for u in list_users(uow_factory())):
         create_user(uow_factory(), hasher, DEMO_USERNAME, DEMO_PASSWORD, Role.ADMIN, now)
         user_created = True
-    return DemoReport(conversations=report, user_created=user_created, **counts)
+    return DemoReport(conversations=report, user_created=user_created, promises=promises, **counts)

@@ -143,6 +143,14 @@ def record_found_promises(
         found_ids.add(key)
         if key in known:
             continue
+        said_before = next(
+            (p for p in known.values() if p.was_restated_at(conversation.external_id, found.turn)),
+            None,
+        )
+        if said_before is not None:
+            # Already recorded as this promise said again; it may be closed since.
+            found_ids.add(said_before.external_id)
+            continue
         earlier = next(
             (
                 p
