@@ -99,6 +99,18 @@ def _last(value: list[str] | None) -> tuple[datetime, datetime, str, str, str] |
     )
 
 
+def _event(row: TrustEventRow, customer_id: str) -> TrustEvent:
+    return TrustEvent(
+        customer_id,
+        row.occurred_at,
+        row.kind,
+        row.source_type,
+        row.source_id,
+        dict(row.details or {}),
+        row.recorded_at,
+    )
+
+
 class TrustRepository:
     """Each customer's folded trust, and the organisation's daily snapshots."""
 
@@ -175,18 +187,7 @@ class TrustRepository:
             .where(TrustEventRow.customer_id == row_id)
             .order_by(TrustEventRow.id)
         )
-        return [
-            TrustEvent(
-                customer_id,
-                r.occurred_at,
-                r.kind,
-                r.source_type,
-                r.source_id,
-                dict(r.details or {}),
-                r.recorded_at,
-            )
-            for r in rows
-        ]
+        return [_event(r, customer_id) for r in rows]
 
     def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
         """Every customer's events, one customer at a time (for a rebuild), read in one pass."""
@@ -203,17 +204,7 @@ class TrustRepository:
                 if current is not None:
                     yield current, batch
                 current, batch = customer, []
-            batch.append(
-                TrustEvent(
-                    customer,
-                    r.occurred_at,
-                    r.kind,
-                    r.source_type,
-                    r.source_id,
-                    dict(r.details or {}),
-                    r.recorded_at,
-                )
-            )
+            batch.append(_event(r, customer))
         if current is not None:
             yield current, batch
 
