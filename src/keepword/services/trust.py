@@ -8,13 +8,15 @@ customer's stored index in the same transaction: reading an index is one row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
 from keepword.domain.trust import (
     RETRACTED,
+    Contribution,
+    Effect,
     Explained,
     TrustModel,
     TrustReading,
@@ -224,3 +226,83 @@ def snapshot_trust(uow: UnitOfWork, now: datetime) -> bool:
         )
         uow.commit()
     return kept
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a customer's trust timeline: what happened in plain words, what kind of
+    event it is, the points it moved the index by then and counts for now, and the index
+    just after it."""
+
+    event: TrustEvent
+    text: str
+    effect: Effect
+    repairs: bool  # a positive event that won back part of a breach's damage
+    points_then: float
+    points_now: float
+    index_after: float
+
+
+def trust_timeline(uow: UnitOfWork, customer_id: str, now: datetime) -> list[TimelineEntry]:
+    """The customer's events that count, in time order with the index after each (as
+    `index_history`), each in plain words with the points it moved the index by when it
+    happened and the points it counts for at `now`."""
+    counted = index_history(uow, customer_id)
+    with uow:
+        model = uow.organisation.get().trust_model()
+    entries = []
+    state = TrustState()
+    for event, index_after in counted:
+        # Folded with an empty explanation, the one contribution a step leaves is this
+        # event's own; the explanation is never part of the sums, so the fold is the same.
+        state = apply(replace(state, contributions=()), event, model)
+        own = state.contributions[0] if state.contributions else None
+        effect = model.weight_of(event.kind).effect
+        entries.append(
+            TimelineEntry(
+                event=event,
+                text=_in_words(event, own, model),
+                effect=effect,
+                repairs=effect is Effect.POSITIVE and own is not None and own.fades_as == "breach",
+                points_then=own.points if own else 0.0,
+                points_now=round(own.now(now, model), 1) if own else 0.0,
+                index_after=index_after,
+            )
+        )
+    return entries
+
+
+def _in_words(event: TrustEvent, own: Contribution | None, model: TrustModel) -> str:
+    # read() words the events it explains, and its words never depend on the points: a
+    # probe worth one point gets events that move nothing (now or ever) the same words.
+    probe = Contribution(
+        event.kind,
+        event.occurred_at,
+        1.0,
+        own.fades_as if own else "positive",
+        event.source_id,
+        event.details,
+    )
+    reading = read(TrustState(contributions=(probe,)), event.occurred_at, model, top=1)
+    return reading.explanation[0].text
+
+
+@dataclass(frozen=True)
+class TrustDay:
+    """The organisation's trust as the clock's snapshot kept it one day."""
+
+    day: date
+    customers: int
+    mean_index: float | None  # None on a day when no customer had an index yet
+    at_risk: int
+
+
+def trust_trend(uow: UnitOfWork, now: datetime, days: int = 90) -> list[TrustDay]:
+    """The daily snapshots of the last `days` days, oldest first, with how many customers
+    each counted (the window of `organisation_trust`'s trend)."""
+    with uow:
+        kept = uow.trust.snapshots((now - timedelta(days=days)).date().isoformat())
+    return [
+        TrustDay(date.fromisoformat(day), customers, mean if customers else None, risky)
+        for day, customers, mean, risky, _ in kept
+    ]

@@ -42,7 +42,18 @@ def local(value: datetime | None, timezone: str | None = None) -> str:
     return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M} {shown.tzname() or ''}".strip()
 
 
+MINUS = "\u2212"  # the minus sign, wider and clearer than a hyphen
+
+
+def signed(points: float) -> str:
+    """Points with their sign, to one place: '+3.0', MINUS + '17.4', and '0'."""
+    if round(points, 1) == 0:
+        return "0"
+    return f"{'+' if points > 0 else MINUS}{abs(points):.1f}"
+
+
 templates.env.filters["local"] = local
+templates.env.filters["signed"] = signed
 templates.env.filters["money"] = format_balance
 templates.env.filters["tone"] = lambda label: tone((label,))
 templates.env.filters["relative"] = relative

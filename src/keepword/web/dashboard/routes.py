@@ -1,5 +1,5 @@
 """Dashboard pages: login, customers, a customer, a conversation, findings; the promise
-pages live in promise_pages."""
+pages live in promise_pages, the trust pages in trust_pages."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from keepword.services import queries
 from keepword.services.access import end_session, log_in, start_session
 from keepword.services.ports import ListFilter, PageRequest
 from keepword.web.api.deps import KeepwordDep
-from keepword.web.dashboard import promise_pages
+from keepword.web.dashboard import promise_pages, trust_pages
 from keepword.web.dashboard.highlight import pieces
 from keepword.web.dashboard.pages import (
     HERE,
@@ -126,10 +126,11 @@ def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep)
     everything = PageRequest(RELATED_MAX)
     organisation = queries.get_organisation(uow)
     cases = queries.list_cases(uow, mine, everything).items
+    timezone = found.timezone or organisation.timezone
     context = {
         "user": user,
         "customer": found,
-        "timezone": found.timezone or organisation.timezone,
+        "timezone": timezone,
         "accounts": queries.list_accounts(uow, mine, everything).items,
         "cases": cases,
         "agents": queries.agent_names(uow, [c.owner_agent_id for c in cases if c.owner_agent_id]),
@@ -139,6 +140,7 @@ def customer(request: Request, customer_id: str, kw: KeepwordDep, user: UserDep)
             reverse=True,
         ),
         **promise_pages.customer_promises(uow, found),
+        **trust_pages.customer_trust(uow, found, timezone, organisation.trust_model()),
     }
     return render(request, "customer.html", context)
 
@@ -242,3 +244,4 @@ def mount_dashboard(app: FastAPI, secret: str, max_age: int) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
     app.include_router(promise_pages.router)
+    app.include_router(trust_pages.router)
