@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 KEEPWORD_DATA_DIR ?= var
 export KEEPWORD_DATA_DIR
 
-.PHONY: run install install-dev test lint typecheck layers test-sqlite test-postgres bench clean
+.PHONY: run install install-dev install-bench test lint typecheck layers test-sqlite test-postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The benchmarks compare against other libraries (dateparser, ctparse, VADER): the bench extra.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-bench: $(VENV)/.installed-bench
 
 run: install
 	$(BIN)/keepword db upgrade
@@ -43,16 +49,20 @@ typecheck: install-dev
 layers: install-dev
 	$(BIN)/lint-imports
 
+# Both runs spread the tests over the machine's cores (pytest-xdist, one database each).
+TEST_WORKERS ?= auto
+
 test-sqlite: install-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 test-postgres: install-dev
-	$(BIN)/python scripts/test_on_postgres.py -- -q tests/integration tests/e2e
+	$(BIN)/python scripts/test_on_postgres.py -- -q -n $(TEST_WORKERS) tests/integration tests/e2e
 
 test: lint typecheck layers test-sqlite test-postgres
 
-bench: install-dev
+bench: install-bench
 	$(BIN)/python bench/audit_throughput.py
+	$(BIN)/python bench/promise_time.py
 	$(BIN)/python bench/import_rate.py
 
 clean:

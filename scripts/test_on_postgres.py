@@ -151,19 +151,43 @@ def server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    name = f"keepword_test_{os.getpid()}_{secrets.token_hex(3)}"
+def fresh_databases(server_url: str, count: int) -> Iterator[str]:
+    """`count` empty databases, one for each pytest-xdist worker; yields their URL with
+    "{worker}" where the worker's number goes (tests/conftest.py fills it in)."""
+    base = f"keepword_test_{os.getpid()}_{secrets.token_hex(3)}"
+    names = [f"{base}_{worker}" for worker in range(count)]
     with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    say(f"created database {name}")
+        for name in names:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    say(f"created database{'s' if count > 1 else ''} {', '.join(names)}")
     try:
-        yield sqlalchemy_url(server_url, name)
+        yield sqlalchemy_url(server_url, base + "_{worker}")
     finally:
         with psycopg.connect(server_url, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-        say(f"dropped database {name}")
+            for name in names:
+                connection.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(name)
+                    )
+                )
+        say(f"dropped {', '.join(names)}")
+
+
+def workers(pytest_args: list[str]) -> int:
+    """How many pytest-xdist workers the arguments ask for (`-n N`, `-nN`); 1 without."""
+    for index, arg in enumerate(pytest_args):
+        value = None
+        if arg in ("-n", "--numprocesses") and index + 1 < len(pytest_args):
+            value = pytest_args[index + 1]
+        elif arg.startswith("-n") and arg[2:].isdigit():
+            value = arg[2:]
+        elif arg.startswith("--numprocesses="):
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            if value == "auto":
+                return os.cpu_count() or 1
+            return max(int(value), 1) if value.isdigit() else 1
+    return 1
 
 
 def sqlalchemy_url(server_url: str, name: str) -> str:
@@ -174,7 +198,8 @@ def sqlalchemy_url(server_url: str, name: str) -> str:
 
 def main(argv: list[str]) -> int:
     pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else argv
-    with server() as server_url, fresh_database(server_url) as database_url:
+    count = workers(pytest_args)
+    with server() as server_url, fresh_databases(server_url, count) as database_url:
         env = {**os.environ, "KEEPWORD_TEST_DATABASE_URL": database_url}
         say("running the test suite on PostgreSQL")
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=env).returncode

@@ -39,7 +39,12 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _external_database_url() -> str | None:
-    return os.environ.get("KEEPWORD_TEST_DATABASE_URL") or None
+    url = os.environ.get("KEEPWORD_TEST_DATABASE_URL") or None
+    if url is not None and "{worker}" in url:
+        # One database for each pytest-xdist worker (scripts/test_on_postgres.py makes them).
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+        url = url.replace("{worker}", worker)
+    return url
 
 
 @pytest.fixture(scope="session")

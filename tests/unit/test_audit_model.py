@@ -27,12 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def _turns() -> list[tuple[TurnInput, TurnFeatures]]:
     text = (ROOT / "data" / "dev.jsonl").read_text(encoding="utf-8")
     found = []
+    # The cue scanner compiles its pattern sets once; building one per conversation
+    # would spend the whole test compiling.
+    language, cues = LanguageCheck(), PhraseCues()
     for _, parsed in parse_conversation_lines(split_lines(text)):
         if not isinstance(parsed, IncomingConversation):
             continue
         document = AuditDocument(parsed.conversation)
-        LanguageCheck()(document)
-        PhraseCues()(document)
+        language(document)
+        cues(document)
         for index, context in enumerate(contexts(document.texts, document.speakers, document.cues)):
             toks = document.tokens[index]
             if document.speakers[index] is Speaker.SYSTEM or not toks:
