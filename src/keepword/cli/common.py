@@ -16,8 +16,10 @@ from keepword.domain.errors import DomainError
 from keepword.settings import Settings
 
 # No markup: ids, names and reasons come from users and files, and "[/]" in one must print as is.
-out = Console(markup=False, highlight=False)
-err = Console(stderr=True, markup=False, highlight=False)
+# Soft wrap: a message is never broken into lines by us (the terminal wraps it), so a path or
+# an id in it can be copied whole, and logs and scripts read it on one line.
+out = Console(markup=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def report_error(message: str, label: str = "error") -> None:
