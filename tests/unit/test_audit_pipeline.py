@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from keepword.audit.auditor import Auditor
-from keepword.audit.document import AuditDocument
-from keepword.audit.labels import LABELS
+from keepword.audit.components.promises import PromiseFinder, kind_of
+from keepword.audit.document import AuditDocument, Evidence
+from keepword.audit.labels import LABELS, PROMISE
 from keepword.audit.pipeline import Pipeline, PipelineError
 from keepword.audit.results import AuditResult, Finding, TurnLabel, UnsupportedTurn
+from keepword.audit.timeexpr import BusinessCalendar
 from keepword.domain.conversations import Conversation, Speaker, Turn
 from tests.factories import STARTED, make_conversation
 
@@ -284,3 +287,147 @@ def test_an_audit_record_leaves_out_the_turn_with_no_label() -> None:
     record = Auditor(None).audit(_conversation_for_record()).to_record()
 
     assert "2" not in record["turns"]
+
+
+# --- the promise finder: which clauses promise, their kind, their due ---------------------
+
+LONDON = ZoneInfo("Europe/London")
+GB_CALENDAR = BusinessCalendar(LONDON, "GB")
+# Wednesday 12 March 2025, 10:00 in London.
+SAID = datetime(2025, 3, 12, 10, 0, tzinfo=LONDON)
+
+
+def _end_of(day: int, month: int = 3) -> datetime:
+    return datetime(2025, month, day, 23, 59, 59, tzinfo=LONDON)
+
+
+def _at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2025, 3, day, hour, minute, tzinfo=LONDON)
+
+
+def _promises(text: str) -> set[tuple[str, datetime | None]]:
+    """The (kind, due) of the promises the finder reads in an agent turn decided as one."""
+    conversation = make_conversation(
+        turns=[
+            Turn(Speaker.CUSTOMER, "Any news?", SAID - timedelta(minutes=1)),
+            Turn(Speaker.AGENT, text, SAID, "a-7", "support"),
+        ]
+    )
+    document = AuditDocument(conversation, GB_CALENDAR)
+    document.promising = {1: Evidence(PROMISE, 1.0, (0, len(text)))}
+    PromiseFinder()(document)
+    return {(p.kind, p.due) for p in document.promises}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A promise to tell the customer when something happens is a promise of its own,
+        # with no due: the event dates it, not the time of the other promise.
+        (
+            "Power should be restored by 9pm, and I'll message you the moment it is back.",
+            {("repair", _at(12, 21)), ("update", None)},
+        ),
+        (
+            "The new router should arrive by Friday, and we'll text you as soon as the "
+            "courier has it.",
+            {("delivery", _end_of(14)), ("update", None)},
+        ),
+        (
+            "The fix is rolling out in two days and we'll email you when it's live.",
+            {("repair", _end_of(14)), ("update", None)},
+        ),
+        # Nor does it take the time of a clause that promises nothing.
+        (
+            "Note the clinic closes early on Friday. We'll text you as soon as your results "
+            "are in.",
+            {("update", None)},
+        ),
+        # No cue names the one who will do it; the event makes it a promise all the same.
+        (
+            "The parcel desk will hold it, and the driver will ring you when he is outside.",
+            {("callback", None)},
+        ),
+    ],
+)
+def test_a_promise_on_an_event_stands_alone_with_no_due(
+    text: str, expected: set[tuple[str, datetime | None]]
+) -> None:
+    assert expected <= _promises(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A second promise after "and I've ..." or after a short adverbial is cut off.
+        (
+            "A nurse will call you this afternoon, and I've booked you a follow-up visit for "
+            "next Tuesday.",
+            {("callback", _at(12, 17)), ("other", _end_of(18))},
+        ),
+        (
+            "The new handset will ship within 2 working days, and for the trouble we will "
+            "credit £10 to your account this month.",
+            {("delivery", _end_of(14)), ("refund", _end_of(31))},
+        ),
+        # A confirmed booking ("confirm" makes it an update) and a timeline on track promise.
+        (
+            "Thanks for booking. Your appointment is confirmed for Friday at 9:30. We'll send "
+            "you a reminder the day before.",
+            {("update", _at(14, 9, 30)), ("update", _end_of(13))},
+        ),
+        (
+            "Sorry for the outage. The crew is on track for 4pm, and we'll credit your account "
+            "by Friday.",
+            {("other", _at(12, 16)), ("refund", _end_of(14))},
+        ),
+        # A future with only a vague time promises it, with no due.
+        (
+            "Your refund will be paid by Friday. Your final statement will follow in the "
+            "coming weeks.",
+            {("refund", _end_of(14)), ("other", None)},
+        ),
+        # A future passive that names the kind promises it, a long subject and all.
+        (
+            "I'll cancel the order by tonight, and the £30 deposit you paid last week will be "
+            "refunded.",
+            {("other", _end_of(12)), ("refund", None)},
+        ),
+    ],
+)
+def test_each_clause_that_promises_is_found_with_its_own_due(
+    text: str, expected: set[tuple[str, datetime | None]]
+) -> None:
+    assert _promises(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I'll send you the refund confirmation within the hour.", "update"),
+        ("You'll get the tracking number by email tomorrow.", "update"),
+        ("We'll send a reminder the day before.", "update"),
+        ("I'll send you the refund within the hour.", "refund"),
+        ("The parcel will be delivered tomorrow.", "delivery"),
+    ],
+)
+def test_a_message_about_a_thing_is_an_update(text: str, kind: str) -> None:
+    assert kind_of(text) == kind
+
+
+def test_a_timeless_promise_of_a_kind_already_timed_is_the_same_one() -> None:
+    assert _promises("We'll fix it by Friday. We will fix it, I promise.") == {
+        ("repair", _end_of(14))
+    }
+
+
+def test_a_timeless_promise_of_no_kind_is_kept_beside_a_timed_one() -> None:
+    assert _promises(
+        "Your new card will be ready on Monday. I'll also pass your feedback to the manager."
+    ) == {("other", _end_of(17)), ("other", None)}
+
+
+def test_a_duty_in_the_past_is_no_promise() -> None:
+    assert _promises(
+        "I'm sorry, you should have been told about the fee. I'll refund it by Friday."
+    ) == {("refund", _end_of(14))}

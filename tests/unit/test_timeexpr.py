@@ -709,3 +709,303 @@ def test_each_documented_rule_gives_its_due(text: str, at: datetime, granularity
 )
 def test_background_and_events_give_no_due(text: str) -> None:
     assert resolve_due(text, WEDNESDAY, GB) is None
+
+
+# --- more phrasings of the rows of promises.md -----------------------------------------
+
+PHRASINGS = [
+    # a day, then a clock range with words between them: the range's upper bound that day
+    (
+        "Your appointment is confirmed for tomorrow, Mar 13, between 8am and 12pm.",
+        local(2025, 3, 13, 12, 0),
+        "minute",
+    ),
+    (
+        "The engineer is booked for Friday the 14th from 9 to 11.",
+        local(2025, 3, 14, 11, 0),
+        "minute",
+    ),
+    (
+        "The engineer comes tomorrow (13 March) between 8 and 12.",
+        local(2025, 3, 13, 12, 0),
+        "minute",
+    ),
+    ("We've set the visit for tomorrow the 13th, 1pm to 5pm.", local(2025, 3, 13, 17, 0), "minute"),
+    # "from now" is from the turn
+    ("It will be done an hour or so from now.", local(2025, 3, 12, 11, 0), "minute"),
+    ("The part should arrive a day or so from now.", end_of(date(2025, 3, 13)), "day"),
+    ("It'll be back in an hour or so's time.", local(2025, 3, 12, 11, 0), "minute"),
+    ("The line will be live two hours from now.", local(2025, 3, 12, 12, 0), "minute"),
+    ("You'll have it 3 days from now.", end_of(date(2025, 3, 15)), "day"),
+    # the end of a period in other words
+    ("We'll have it to you by week's end.", end_of(date(2025, 3, 14)), "day"),
+    ("The refund lands by the week's end.", end_of(date(2025, 3, 14)), "day"),
+    ("It'll be paid by month end.", end_of(date(2025, 3, 31)), "day"),
+    ("It'll be paid by month's end.", end_of(date(2025, 3, 31)), "day"),
+    ("We'll confirm end-of-week.", end_of(date(2025, 3, 14)), "day"),
+    ("We'll finish by the end of the working week.", end_of(date(2025, 3, 14)), "day"),
+    ("We'll finish by the end of the business week.", end_of(date(2025, 3, 14)), "day"),
+    ("We'll finish by the end of the work week.", end_of(date(2025, 3, 14)), "day"),
+    ("It will be sorted before the week is out.", end_of(date(2025, 3, 14)), "day"),
+    ("It will be sorted before the month is out.", end_of(date(2025, 3, 31)), "day"),
+    ("You'll have the credit by the time the month is over.", end_of(date(2025, 3, 31)), "day"),
+    # parts of a named day, and later today
+    ("I'll call you tomorrow in the evening.", local(2025, 3, 13, 21, 0), "minute"),
+    ("The engineer will come tomorrow during the afternoon.", local(2025, 3, 13, 17, 0), "minute"),
+    ("The engineer will come on Friday morning.", local(2025, 3, 14, 12, 0), "minute"),
+    ("I'll get back to you later today.", end_of(date(2025, 3, 12)), "day"),
+    ("I'll ring you later this evening.", local(2025, 3, 12, 21, 0), "minute"),
+    # a fortnight, a couple of weeks, a week or two: 14 days
+    ("It'll be back in a fortnight.", end_of(date(2025, 3, 26)), "day"),
+    ("It'll be back within a fortnight.", end_of(date(2025, 3, 26)), "day"),
+    ("The repair takes a couple of weeks.", end_of(date(2025, 3, 26)), "day"),
+    ("The repair takes a week or two.", end_of(date(2025, 3, 26)), "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "at", "granularity"), PHRASINGS)
+def test_other_phrasings_of_the_table_give_its_due(
+    text: str, at: datetime, granularity: str
+) -> None:
+    found = due(text)
+    assert (found.at, found.granularity) == (at, granularity)
+
+
+def test_the_working_week_ends_on_its_last_business_day() -> None:
+    said = datetime(2025, 4, 14, 10, 0, tzinfo=LONDON)  # the week of Good Friday
+    assert due("We'll finish by the end of the working week.", said).at == end_of(date(2025, 4, 17))
+
+
+def test_the_end_of_the_business_day_is_still_close_of_business() -> None:
+    assert due("We'll finish by the end of the business day.").at == local(2025, 3, 12, 17, 0)
+
+
+def test_a_part_of_day_in_a_past_clause_gives_no_due() -> None:
+    assert resolve_due("We had the engineer out during the afternoon.", WEDNESDAY, GB) is None
+
+
+# --- a day named earlier in the turn ------------------------------------------------------
+
+IN_CONTEXT = [
+    (
+        "The visit is set for Friday the 14th.",
+        "You'll get the decision within 10 business days of that visit.",
+        end_of(date(2025, 3, 28)),
+    ),
+    (
+        "Your service will be connected on 3 April.",
+        "Your modem will arrive 2 days before your connection date.",
+        end_of(date(2025, 4, 1)),
+    ),
+    (
+        "Your service will be connected on Monday 7 April.",
+        "Your router arrives 2 working days before your connection date.",
+        end_of(date(2025, 4, 3)),
+    ),
+    (
+        "The fix ships in the release on 20 March, and",
+        "your account gets it the day after.",
+        end_of(date(2025, 3, 21)),
+    ),
+    (
+        "The engineer comes on Monday.",
+        "A week after that we'll review it.",
+        end_of(date(2025, 3, 24)),
+    ),
+    (
+        "The visit is set for Friday the 14th.",
+        "We'll call you by 10am that day.",
+        local(2025, 3, 14, 10),
+    ),
+    (
+        "Collection is on Monday and the visit on Friday.",
+        "The report comes the day after.",
+        end_of(date(2025, 3, 15)),
+    ),
+    (
+        "It airs on 20/3 and will be up the next day.",
+        "You'll get an email the day after.",
+        end_of(date(2025, 3, 22)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("context", "clause", "at"), IN_CONTEXT)
+def test_a_clause_counts_from_the_last_day_its_context_names(
+    context: str, clause: str, at: datetime
+) -> None:
+    found = resolve_due(clause, WEDNESDAY, GB, context=context)
+    assert found is not None
+    assert found.at == at
+
+
+@pytest.mark.parametrize(("context", "clause", "at"), IN_CONTEXT)
+def test_with_no_dated_day_in_the_context_a_clause_reads_as_without_it(
+    context: str, clause: str, at: datetime
+) -> None:
+    alone = resolve_due(clause, WEDNESDAY, GB)
+    assert resolve_due(clause, WEDNESDAY, GB, context="Thanks for bearing with us.") == alone
+    assert alone is None or alone.at != at
+
+
+def test_without_context_a_relative_clause_keeps_its_reading() -> None:
+    assert due("Your account gets it the day after.").at == end_of(date(2025, 3, 13))
+    assert due("You'll get the decision within 10 business days of that visit.").at is None
+    assert (
+        resolve_due("Your modem will arrive 2 days before your connection date.", WEDNESDAY, GB)
+        is None
+    )
+
+
+def test_a_day_in_the_clause_beats_the_one_in_its_context() -> None:
+    found = resolve_due(
+        "It left us on Monday the 10th; allow 5 working days from then.",
+        WEDNESDAY,
+        GB,
+        context="The visit is set for Friday the 14th.",
+    )
+    assert found is not None
+    assert found.at == end_of(date(2025, 3, 17))
+
+
+def test_an_event_told_as_a_clause_is_not_dated_by_the_context() -> None:
+    context = "The visit is set for Friday the 14th."
+    found = resolve_due(
+        "Your refund is issued within 14 days of us receiving it.", WEDNESDAY, GB, context=context
+    )
+    assert found is not None
+    assert (found.at, found.rule) == (None, "after_event")
+
+
+def test_a_clause_that_dates_itself_ignores_the_context() -> None:
+    found = resolve_due("It ships tomorrow.", WEDNESDAY, GB, context="The visit is on Friday.")
+    assert found is not None
+    assert found.at == end_of(date(2025, 3, 13))
+
+
+def test_a_range_before_a_day_is_kept_until_its_lower_bound() -> None:
+    context = "Your service will be connected on 3 April."
+    found = resolve_due(
+        "Your modem will arrive 2-3 days before that.", WEDNESDAY, GB, context=context
+    )
+    assert found is not None
+    assert found.at == end_of(date(2025, 4, 1))
+
+
+def test_a_weekday_and_date_named_as_an_anchor_is_this_months_first() -> None:
+    # Monday 10 March was two days ago; 10 February was a Monday too, but further back.
+    text = "It left us on Monday the 10th; allow 5 working days from then."
+    assert due(text).at == end_of(date(2025, 3, 17))
+
+
+# --- a clause that denies, a state, a thanks, a list, a thread counter ---------------------
+
+WEDNESDAY_AT_NINE = datetime(2025, 3, 12, 9, 0, tzinfo=LONDON)
+
+# A time in a clause that says the thing will not (or could not) happen is no deadline;
+# the promise is in the clause that says what will happen. Advice ("don't forget") and a
+# condition ("if you don't hear from us by Friday") still name the time.
+DENIED_OR_NOT = [
+    (
+        "We can't get an engineer out today, but one will be with you tomorrow.",
+        end_of(date(2025, 3, 13)),
+    ),
+    (
+        "The parts won't arrive before Friday, so I'll ring you by 4pm today.",
+        local(2025, 3, 12, 16),
+    ),
+    (
+        "The courier couldn't reach you tonight; he'll try again tomorrow.",
+        end_of(date(2025, 3, 13)),
+    ),
+    ("If you don't hear from us by Friday, please give us a call.", end_of(date(2025, 3, 14))),
+    ("Let us know if the parcel hasn't arrived by Thursday.", end_of(date(2025, 3, 13))),
+    ("Don't forget the engineer comes tomorrow.", end_of(date(2025, 3, 13))),
+    ("The technician will come again on Friday.", end_of(date(2025, 3, 14))),
+]
+
+
+@pytest.mark.parametrize(("text", "at"), DENIED_OR_NOT)
+def test_a_denied_time_is_no_deadline_but_a_condition_or_advice_is(text: str, at: datetime) -> None:
+    assert due(text).at == at
+
+
+# What is told as done, thanked for, denied or a state lasting until a day names no due.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It won't be ready today.",
+        "I can't promise anything this afternoon.",
+        "Thanks for coming in this morning.",
+        "Thank you for your call today.",
+        "I've reset the router and re-enabled the line this morning.",
+        "Your request on Monday was approved.",
+        "You've paid until 30 April.",
+        "Your cover has been extended until 30 June.",
+    ],
+)
+def test_a_denied_done_or_lasting_time_gives_no_due(text: str) -> None:
+    assert resolve_due(text, WEDNESDAY_AT_NINE, GB) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # The state lasts until April; the refund is what is promised.
+        (
+            "You've paid until 30 April, so we'll refund the rest within 3 working days.",
+            end_of(date(2025, 3, 17)),
+        ),
+        # The request was approved on Monday; the card is what is promised.
+        (
+            "Your request on Monday was approved and the card will arrive within 5 working days.",
+            end_of(date(2025, 3, 19)),
+        ),
+        # It is shut tonight (a closure); it is back tomorrow.
+        (
+            "The water is shut off tonight for repairs, but it will be back on tomorrow.",
+            end_of(date(2025, 3, 13)),
+        ),
+        # What is said of a list of days ("the holidays on 17 and 18 March") holds for its last.
+        (
+            "Because of the holidays on 17 and 18 March, it will be delivered next week.",
+            end_of(date(2025, 3, 21)),
+        ),
+    ],
+)
+def test_the_promised_time_wins_over_a_state_a_past_event_or_a_closure(
+    text: str, at: datetime
+) -> None:
+    assert due(text).at == at
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # "n/m" after a signature or a full stop at the end of a tweet counts the thread.
+        ("We'll have it fixed by tonight. ^Sam 2/2", end_of(date(2025, 3, 12))),
+        ("The fix goes live on Friday. 1/2", end_of(date(2025, 3, 14))),
+        # After a word that leads a date it is one: 3 April (the day first in GB).
+        ("Your order ships on 3/4", end_of(date(2025, 4, 3))),
+        ("Delivery date: 3/4", end_of(date(2025, 4, 3))),
+    ],
+)
+def test_a_small_fraction_ending_a_tweet_after_a_signature_is_its_thread_counter(
+    text: str, at: datetime
+) -> None:
+    assert due(text).at == at
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("I'll ring you on Thursday at 9, before the shop opens.", local(2025, 3, 13, 9)),
+        ("Call back at 4, then we'll know more.", local(2025, 3, 12, 16)),
+    ],
+)
+def test_a_bare_hour_before_a_comma_is_a_clock_time(text: str, at: datetime) -> None:
+    assert due(text).at == at
+
+
+def test_a_number_with_a_thousands_comma_is_no_clock_time() -> None:
+    assert resolve_due("We sold it at 10,000 units.", WEDNESDAY, GB) is None

@@ -21,22 +21,83 @@ from keepword.audit.timeexpr import BusinessCalendar, Due, resolve_due
 # A sentence ends at ., ! or ? before white space, or at a line break: "t.co/x" and
 # "10.30" stay whole. Within a sentence a promise ends where another begins: at a
 # semicolon, or at "and"/"but"/"then" before a new subject that will do something ("...
-# by tomorrow afternoon, and I'll call you tomorrow evening").
+# by tomorrow afternoon, and I'll call you tomorrow evening"), or has just done something
+# that starts a new promise ("... tomorrow afternoon, and I've booked you a car, which
+# will be ready by 6pm"). A short adverbial may stand between "and" and the subject
+# ("..., and for the delay we'll credit you").
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_BREAK = re.compile(
-    r";\s*|,?\s+(?:and|but|then|plus|while)\s+(?=(?:i|we|you|they|he|she|it|our|your|the|a|an|"
-    r"this|that)\b[^,.;:]{0,40}?(?:\bwill\b|'ll\b|\bshould\b|\bshall\b|\bis going to\b|"
-    r"\bare going to\b|\bgets?\b|\barrives?\b))",
+    r";\s*|,?\s+(?:and|but|then|plus|while)\s+(?=(?:(?:for|as|in|on|after|with)\s+[^,.;:]{1,30}?"
+    r",?\s+)?(?:(?:i|we|you|they|he|she|it|our|your|the|a|an|this|that)\b[^,.;:]{0,50}?"
+    r"(?:\bwill\b|'ll\b|\bshould\b|\bshall\b|\bis going to\b|\bare going to\b|\bgets?\b|"
+    r"\barrives?\b)|(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))",
     re.IGNORECASE,
 )
 _PROMISE = re.compile("|".join(f"(?:{c.pattern})" for c in CUES if c.label == PROMISE), re.I)
-_NOT_A_PROMISE = re.compile("|".join(f"(?:{p})" for p in VETOES[PROMISE]), re.I)
+# Beside the vetoes of the cues, a duty in the past is no promise: "you should have been
+# helped a week ago", "you shouldn't have had to chase us" (a cue reads "you should ... have").
+_NOT_A_PROMISE = re.compile(
+    "|".join(
+        [
+            *(f"(?:{p})" for p in VETOES[PROMISE]),
+            r"\bshould(?:n't|n\u2019t|\s+not|\s+never)?\s+(?:\w+\s+)?have\s+(?:been|had)\b",
+        ]
+    ),
+    re.I,
+)
 # In a turn that promises, a clause that speaks of the future and names a time is one of
 # its promises even in words no cue knows ("our courier will have it at your hotel by 1pm",
 # "the new card arrives in 7 to 10 days").
+# Also the present progressive of an arrangement ("the fix is rolling out in a couple of
+# days", "your engineer is coming on Tuesday"), a booking made or confirmed ("your
+# appointment is confirmed for Wednesday at 10:30", "I've rebooked you as the first job
+# Friday, 8-10am", "I've arranged for it to be shipped before the end of this week") and a
+# timeline kept ("the crew is on track for 6 PM").
 _FUTURE = re.compile(
-    r"\b(?:will|shall|going to|should|gonna|due|scheduled|booked|expected|planned|arrives?|"
-    r"pays? out|goes out|takes?|within|expect)\b|'ll\b",
+    r"\b(?:will|shall|going to|should|gonna|due|(?:re)?scheduled|(?:re)?booked|expected|planned|"
+    r"arranged|reserved|arrives?|pays? out|goes out|takes?|within|expect|confirmed for|set for|"
+    r"on (?:track|schedule|course) for)\b|'ll\b"
+    r"|(?:\b(?:is|are|am)|(?<=\w)(?:'s|'re|\u2019s|\u2019re))\s+(?:now\s+|currently\s+|already\s+)?"
+    # "-ing" words that are no verb of an arrangement: "it's missing", "it's nothing".
+    r"(?!(?:\w*thing|missing|pending|outstanding|during|morning|evening|working|interesting|"
+    r"amazing|annoying|confusing|frustrating|disappointing|concerning|worrying|willing|boring)\b)"
+    r"[a-z]{2,}ing\b",
+    re.IGNORECASE,
+)
+# A promise to do something when an event happens that is not the customer's to bring
+# about: "I'll DM you as soon as it's live", "the crew lead will text you when they're on
+# the way", "the courier will collect the toaster when they deliver it". It falls due with
+# the event, which no clock time dates: it has no due of its own unless it names one.
+# "when you ..." waits on the customer and is no promise (the vetoes say so).
+_ON_EVENT = re.compile(
+    r"(?:\bwill\b|'ll\b|\u2019ll\b|\bshall\b|\bgoing to\b)[^.;!?]{0,80}?\b(?:as soon as|the "
+    r"(?:moment|minute|second|instant)|when|whenever|once)\s+(?!(?:you|u)\b)",
+    re.IGNORECASE,
+)
+# A future passive ("the deposit you paid for the original dates will be refunded", "the
+# faulty unit will be replaced"): a promise, with or without a time, when its words name
+# the kind of thing promised (`kind_of`); "your details will be kept on file" names none.
+_FUTURE_PASSIVE = re.compile(
+    r"(?:\bwill|'ll|\u2019ll|\bshall)\s+(?:now\s+|also\s+|then\s+)?be\s+(?:\w+ly\s+)?"
+    r"\w+(?:ed|en|t)\b",
+    re.IGNORECASE,
+)
+# Telling the customer something, in any channel: such a promise is an update ("we'll SMS
+# you when they arrive" tells of a delivery; it is not one), or a callback when it is a call.
+_NOTIFY = re.compile(
+    r"\b(?:text|sms|e-?mail|message|dm|notify|alert|ping|let (?:you|u) know|tell (?:you|u)|update "
+    r"(?:you|u)|post (?:here|an update)|send (?:you|u) (?:a |an )?(?:text|sms|message|e-?mail|"
+    r"notification|update|note))\b",
+    re.IGNORECASE,
+)
+_CALL = re.compile(r"\b(?:call|ring|phone)\s+(?:you|u)\b", re.IGNORECASE)
+# A message about something sent to the customer is an update, whatever it is about: "I'll
+# send you the refund confirmation", "you'll get the tracking code by email", "we'll send a
+# reminder the day before" (not a refund, a delivery or a visit).
+_MESSAGE_ABOUT = re.compile(
+    r"\b(?:send|e-?mail|text|forward|get|receive)\b[^.;!?]{0,40}?\b(?:confirmation|receipt|"
+    r"reminder|notification|tracking (?:code|number|link|details)|reference(?: number)?|"
+    r"summary|itinerary|details|link)s?\b",
     re.IGNORECASE,
 )
 
@@ -81,6 +142,8 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 def kind_of(sentence: str) -> str:
     """The kind of the promise a sentence makes (promises.md), `other` when no word says."""
+    if _MESSAGE_ABOUT.search(sentence):
+        return "update"
     for kind, pattern in KINDS:
         if pattern.search(sentence):
             return kind
@@ -112,6 +175,7 @@ class _Found:
     kind: str
     span: tuple[int, int]
     due: Due | None
+    on_event: bool = False  # falls due with an event: "we'll text you when it ships"
 
 
 class PromiseFinder:
@@ -131,13 +195,21 @@ class PromiseFinder:
         spans = clauses(text)
         # Each clause's due, resolved once: it decides both whether a clause promises and when.
         dues = {span: _due_of(text, span, said_at, document.calendar) for span in spans}
+        on_event = {span for span in spans if _ON_EVENT.search(text, span[0], span[1])}
         promising = [
             span
             for span in spans
             if _NOT_A_PROMISE.search(text, span[0], span[1]) is None
             and (
-                _PROMISE.search(text, span[0], span[1]) is not None
-                or (_FUTURE.search(text, span[0], span[1]) is not None and _at(dues[span]))
+                span in on_event
+                or _PROMISE.search(text, span[0], span[1]) is not None
+                or (
+                    _FUTURE_PASSIVE.search(text, span[0], span[1]) is not None
+                    and kind_of(text[span[0] : span[1]]) != "other"
+                )
+                # A future with a time, even a vague one: "your final statement will
+                # follow in the coming weeks" promises it, with no due.
+                or (_FUTURE.search(text, span[0], span[1]) is not None and dues[span])
             )
         ]
         if not promising:
@@ -145,12 +217,16 @@ class PromiseFinder:
             promising = [next((s for s in spans if s[0] <= pointed < s[1]), spans[0])]
         found: list[_Found] = []
         for span in promising:
-            kind = kind_of(text[span[0] : span[1]])
+            kind = _kind(text[span[0] : span[1]], span in on_event)
             due = dues[span]
             # One promise per kind and due: the same thing said twice in a turn is one.
             if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
-                found.append(_Found(kind, span, due))
-        if all(_at(f.due) is None for f in found):
+                found.append(_Found(kind, span, due, span in on_event))
+        # A promise that waits on an event takes no other clause's time: "the fix is
+        # rolling out in a couple of days and I'll DM you as soon as it's live" does not
+        # promise the DM in a couple of days.
+        timeless = [f for f in found if not f.on_event]
+        if timeless and all(_at(f.due) is None for f in timeless):
             # "I've escalated it. Expect a call within 24 hours": the time may sit in a
             # clause of its own; it belongs to the turn's first promise.
             elsewhere = next(
@@ -164,20 +240,35 @@ class PromiseFinder:
                 None,
             )
             if elsewhere is not None:
-                found[0].due = elsewhere
-        # A promise with no time beside one of the same kind with a time is the same one.
-        timed = {f.kind for f in found if _at(f.due) is not None}
+                timeless[0].due = elsewhere
+        # A promise with no time beside one of the same kind with a time is the same one,
+        # said again without its time ("we'll fix it by Friday ... we will fix it"). Not when
+        # it waits on an event, a promise of its own; nor when no word names the kind of
+        # either ("other"): then nothing says they are the same.
+        timed = {f.kind for f in found if _at(f.due) is not None and f.kind != "other"}
         for promise in found:
-            if _at(promise.due) is None and promise.kind in timed:
+            if _at(promise.due) is None and promise.kind in timed and not promise.on_event:
                 continue
             document.promises.append(_promise(index, text, promise))
+
+
+def _kind(clause: str, on_event: bool) -> str:
+    """The kind of a clause's promise; telling the customer of an event is an update (or a
+    callback, by phone), whatever the event is about."""
+    if on_event:
+        if _CALL.search(clause):
+            return "callback"
+        if _NOTIFY.search(clause):
+            return "update"
+    return kind_of(clause)
 
 
 def _due_of(
     text: str, span: tuple[int, int], said_at: datetime, calendar: BusinessCalendar
 ) -> Due | None:
-    """The due a clause names, its span within the whole turn."""
-    due = resolve_due(text[span[0] : span[1]], said_at, calendar)
+    """The due a clause names, its span within the whole turn. The turn's text before the
+    clause is its context: "The visit is on Friday. We'll call the day after." """
+    due = resolve_due(text[span[0] : span[1]], said_at, calendar, context=text[: span[0]])
     return None if due is None else _shifted(due, span[0])
 
 

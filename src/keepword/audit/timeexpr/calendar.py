@@ -73,18 +73,30 @@ class BusinessCalendar:
     def add_business_days(self, day: date, n: int) -> date:
         """The Nth business day after `day` (`day` itself never counts, business day or not);
         n = 0 gives `day` back. n must not be negative."""
+        return self._count_business_days(day, n, timedelta(days=1))
+
+    def subtract_business_days(self, day: date, n: int) -> date:
+        """The Nth business day before `day` (`day` itself never counts): "2 working days
+        before your connection date". n = 0 gives `day` back. n must not be negative."""
+        return self._count_business_days(day, n, timedelta(days=-1))
+
+    def _count_business_days(self, day: date, n: int, step: timedelta) -> date:
         if n < 0:
             raise ValueError(f"cannot count {n} business days")
         current, counted, skipped = day, 0, 0
+        # The holidays of the year being walked through, fetched again only when it changes.
+        year, days_off = -1, frozenset[date]()
         while counted < n:
-            current += timedelta(days=1)
-            if self.is_business_day(current):
+            current += step
+            if self.country is not None and current.year != year:
+                year, days_off = current.year, _holiday_dates(self.country, current.year)
+            if current.weekday() < 5 and current not in days_off:
                 counted += 1
                 skipped = 0
             else:
                 skipped += 1
                 if skipped > _MAX_SKIP:
-                    raise ValueError(f"no business day within a year after {current}")
+                    raise ValueError(f"no business day within a year of {current}")
         return current
 
     def next_business_day(self, day: date) -> date:

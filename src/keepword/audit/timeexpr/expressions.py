@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from itertools import accumulate, compress, count, pairwise
+from typing import Literal, NamedTuple
 
 Kind = Literal["clock", "day", "part", "duration", "period", "relative_day", "vague"]
 Context = Literal[
@@ -45,12 +46,15 @@ Context = Literal[
     "subject",  # the subject of "is": "Monday is the earliest"
     "repeat",  # a repetition or a state: "the second time this week", "as of today"
     "length",  # how long something lasts: "for 3 days"
+    "negated",  # a time the clause denies: "I can't do that today", "it won't be ready today"
 ]
 Marker = Literal["by", "before", "until", "after", "from", "at", "on", "in", "within", "every"]
 Meridiem = Literal["am", "pm"]
 Part = Literal["morning", "afternoon", "evening", "night"]
 Unit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
-Relation = Literal["from_turn", "from_tomorrow", "after_anchor", "after_event", "after", "every"]
+Relation = Literal[
+    "from_turn", "from_tomorrow", "after_anchor", "before_anchor", "after_event", "after", "every"
+]
 DayKind = Literal[
     "today",
     "tonight",
@@ -80,8 +84,11 @@ PeriodKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Clock:
+# The values an expression holds are named tuples: immutable like frozen dataclasses, and
+# several times quicker to build, which every expression of every turn does.
+
+
+class Clock(NamedTuple):
     """A time of day as written. `hour` is 0-23 when written on a 24-hour clock or with
     `meridiem`; a bare "at 10" keeps hour 10 with no meridiem and `bare=True`."""
 
@@ -93,8 +100,7 @@ class Clock:
     exact: bool = False  # written on a 24-hour clock ("09:00", "15:00", "13"): no am/pm to guess
 
 
-@dataclass(frozen=True, slots=True)
-class DayName:
+class DayName(NamedTuple):
     """A day as written; which date it is depends on the turn's date and the country."""
 
     kind: DayKind
@@ -107,8 +113,7 @@ class DayName:
     month_offset: int | None = None  # "the 15th of next month": 1
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(NamedTuple):
     """A span of time: "3-5 business days" is low 3, high 5, unit day, business."""
 
     low: float
@@ -119,9 +124,15 @@ class Duration:
     later: bool = False  # "3 days later": with no day named, from the turn
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Expression:
-    """One time expression found in a text, with its span and what it says."""
+    """One time expression found in a text, with its span and what it says.
+
+    The finder fills in what it learns after parsing (its context, its lead words) before
+    anyone sees it, and nothing changes it afterwards. Not frozen: a frozen dataclass sets
+    each of these two dozen fields through `object.__setattr__`, several times slower, and
+    every expression of every turn is built here.
+    """
 
     kind: Kind
     span: tuple[int, int]
@@ -334,7 +345,8 @@ _DURATION = rf"""
     (?P<biz>(?:business|working|work|bank)\s+)?
     (?P<unit>{_UNIT})
     (?P<half2>\s+and\s+a\s+half)?
-    (?P<post>\s+or\s+so\b|\s+or\s+(?:two|2|three|3)\b
+    (?P<post>\s+or\s+(?:so|two|2|three|3)\s+(?:from|after)\s+(?:now|today|tomorrow|tmrw)\b
+        |\s+or\s+so\b|\s+or\s+(?:two|2|three|3)\b
         |\s+(?:from|after)\s+(?:now|today|tomorrow|tmrw)\b
         |\s+later\b|\s*{_APOSTROPHE}\s*time\b|\s+time\b|\s+away\b|\s+after(?:wards)?\b(?=\s*[.,;!?)]|\s*$))?
     (?P<reld>\s+(?:after|from|following|of)
@@ -346,6 +358,9 @@ _DURATION = rf"""
         (?:that|then|this|it|them|(?:the|your|our|its|their|my)\s+[a-z][a-z-]*|[a-z][a-z-]*))?
     (?P<event>\s+(?:once|after|when|as\s+soon\s+as|from\s+when|from\s+the\s+moment|of)\s+
         (?:we|you|they|it|he|she|i|the|your|our|their|us)\b)?
+    (?P<before>\s+before\s+(?:(?:that|then|it)\b|(?:the|your|our|its|their|my|this)\s+
+        (?!(?:weekend|week|month|year|end|day|morning|afternoon|evening|night|next|this|
+            {_WEEKDAY}|{_MONTH})\b)[a-z][a-z-]*)(?:\s+(?:date|day)\b)?)?
 """
 _CLOCK_CORE = rf"""
     (?:
@@ -439,7 +454,7 @@ _CLOCK = rf"""
         (?P<core>{_CLOCK_CORE_UNNAMED})(?P<ctail>{_CLOCK_TAIL})?(?:{_ZONE})?
       | (?P<weak>{_CLOCK_WEAK})(?P<wtail>{_CLOCK_TAIL})
       | (?<![\d.,:/$\u00a3\u20ac])
-        (?P<bare>\d{{1,2}}(?:[:.][0-5]\d)?(?![\d,]|\.\d)|{_HOUR_MINUTE_WORDS})
+        (?P<bare>\d{{1,2}}(?:[:.][0-5]\d)?(?!\d|[,.]\d)|{_HOUR_MINUTE_WORDS})
         (?=\s*(?:[.,;!?)]|$|sharp\b|on\s|{_WEEKDAY}|today|tomorrow|tonight|that\s+day|then\b|and\b|
             or\b|with\b|to\b|for\b|if\b|when\b|so\b|as\b|because\b|latest\b|at\s+the\s+latest))
     )
@@ -452,7 +467,7 @@ _PART = rf"""
         (?P<pday>{_PART_DAY})(?:{_APOSTROPHE}s)?\s+(?:early\s+|late\s+)?
             (?P<part>morning|afternoon|evening|night)(?P<pposs>{_APOSTROPHE}s)?
             (?P<pweek>\s+(?:of\s+)?(?:next|this)\s+week\b)?
-      | in\s+the\s+(?P<part2>morning|afternoon|evening)
+      | (?:in|during)\s+the\s+(?P<part2>morning|afternoon|evening)
       | (?P<ft>first\s+thing)
             (?:\s+(?P<ftday>in\s+the\s+morning|tomorrow(?:\s+morning)?|(?:on\s+)?{_WEEKDAY}
                 (?:\s+morning)?))?
@@ -503,6 +518,8 @@ _DAY = rf"""
     (?:
         (?P<rel>today|tonight|tonite|tomorrow|tmrw|tmr|tomorow|yesterday
             |(?:the\s+)?day\s+after\s+tomorrow)
+        (?:(?:\s*,\s*|\s+(?P<relparen>\(\s*)|\s+)(?P<reldate>{_date_pattern("r")})(?(relparen)\s*\))
+          | \s*,?\s*(?:the\s+)?(?P<relord>\d{{1,2}}){_ORD_SUFFIX}\b(?!\s+of\s+{_MONTH}))?
       | (?P<wkmod>(?:next|this|coming|this\s+coming|upcoming|this\s+upcoming|following|
             the\s+following|last|previous|past|this\s+past)\s+)?
         (?:(?P<wkpre>next|this)\s+week\s*,?\s*(?:on\s+)?)?
@@ -518,19 +535,24 @@ _PERIOD_DAY = rf"(?:\s*,?\s*(?:today|tomorrow|tmrw|(?:on\s+)?(?:this\s+|next\s+)
 _PERIOD = rf"""
     (?P<qpre>)
     (?:
-        (?P<cob>(?:the\s+)?(?:close|end)\s+of\s+(?:the\s+)?(?:business|play|trading)
-            (?:\s+day)?\b|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:working|business)\s+day
+        (?P<cob>(?:the\s+)?(?:close|end)[-\s]+of[-\s]+(?:the\s+)?(?:business|play|trading)
+            (?:[-\s]+day)?\b(?![-\s]*week)|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:working|business)\s+day
             |c\.o\.b\b\.?|cob\b|e\.o\.b\b\.?|eob\b)(?P<cobday>{_PERIOD_DAY})?
-      | (?P<eod>(?:the\s+)?end\s+of\s+(?:the\s+)?day|e\.o\.d\b\.?|eod\b)(?P<eodday>{_PERIOD_DAY})?
+      | (?P<eod>(?:the\s+)?end[-\s]+of[-\s]+(?:the\s+)?day|e\.o\.d\b\.?|eod\b)
+            (?P<eodday>{_PERIOD_DAY})?
       | (?:the\s+)?end\s+of\s+(?:the\s+)?
         (?P<endday>today|tomorrow|tmrw|(?:this\s+|next\s+)?{_WEEKDAY})
-      | (?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?P<endwhich>this|next|current)?\s*
-            (?P<endunit>week|weekend|month|year)\b
+      | (?:the\s+)?(?:end|close)[-\s]+of[-\s]+(?:the\s+)?(?P<endwhich>this|next|current)?[-\s]*
+            (?P<endunit>(?:(?:working|business|work)[-\s]*)?week|weekend|month|year)\b
+      | (?P<unitend>week|month|year)(?:{_APOSTROPHE}s\s+|[-\s]+)end\b
+      | (?P<isout>before|by\s+the\s+time)\s+the\s+(?P<outunit>week|month|year)
+            (?:\s+is\s+(?:out|over|up|done|through|finished)|{_APOSTROPHE}s\s+(?:out|over|up|done)
+            |\s+ends|\s+is\s+ended|\s+finishes|\s+runs\s+out)\b
       | (?:the\s+)?end\s+of\s+(?P<endmonth>{_FULL_MONTH})\b(?:\s+(?P<endmonthyear>\d{{4}}))?
       | (?P<eox>e\.?o\.?(?P<eoxunit>[wmy])\b\.?)
       | (?P<which>this|next|the\s+coming|the\s+following|coming|later\s+this|later\s+next|
             early\s+next|earlier\s+this|late\s+next|later\s+in\s+the)\s+
-            (?P<unit>week|weekend|month|year|workweek)\b
+            (?P<unit>week|weekend|month|year|workweek|(?:working|business|work)\s+week)\b
             (?!\s*,?\s*(?:on\s+)?{_WEEKDAY})
       | (?P<theweekend>(?:the\s+)?weekend)\b
       | (?P<myname>{_MONTH})\.?\s*(?:[-/,]\s*)?(?P<myyear>(?:19|20)\d\d)\b
@@ -563,9 +585,31 @@ _KINDS: tuple[tuple[Kind | Literal["range"], str], ...] = (
     ("relative_day", _RELATIVE),
 )
 _FLAGS = re.IGNORECASE | re.VERBOSE
-_PARSERS: dict[str, re.Pattern[str]] = {
-    name: re.compile(pattern, _FLAGS) for name, pattern in _KINDS
+
+
+class _WrittenCaseParsers(dict[str, re.Pattern[str]]):
+    """The patterns for the text as written, with IGNORECASE: compiled on first use, as
+    they serve only the rare texts the lower-case patterns below cannot read."""
+
+    def __missing__(self, kind: str) -> re.Pattern[str]:
+        patterns: dict[str, str] = dict(_KINDS)
+        parser = self[kind] = re.compile(patterns[kind], _FLAGS)
+        return parser
+
+
+_PARSERS = _WrittenCaseParsers()
+# The same patterns for the lower-cased text, without IGNORECASE: several times faster to
+# match. The zone codes ("6pm CT") are matched in lower case there and checked against the
+# text as written afterwards (`_zone_as_written`).
+_ZONE_GROUP = f"(?-i:(?P<zone>{_ZONE_CODES}))"
+_LOWER_PARSERS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern.replace(_ZONE_GROUP, f"(?P<zone>{_ZONE_CODES.lower()})"), re.VERBOSE)
+    for name, pattern in _KINDS
 }
+# Where lower-casing is not one character for one ("İ") or IGNORECASE reads a letter as
+# another (dotless "\u0131" as "i", long "\u017f" as "s"), the lower-case patterns could
+# read the text otherwise.
+_CASE_FOLDS = re.compile("[\u0130\u0131\u017f]")
 _CORE_PARSER = re.compile(_CLOCK_CORE, _FLAGS)
 _LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
@@ -625,12 +669,12 @@ _STARTS: dict[str, set[str]] = {
         *"noon noonish midday midnight twelve half quarter".split(),
     },
     "part": {
-        *"today tomorrow tmrw yesterday this in first later next coming following".split(),
+        *"today tomorrow tmrw yesterday this in during first later next coming following".split(),
         *WEEKDAYS,
     },
     "period": {
         *"the end close c cob e eod eob eow eom eoy this next coming later early earlier late "
-        "weekend following by before until till during".split(),
+        "weekend following by before until till during week month year".split(),
         *(month for month in MONTHS if month != "may"),
         "May",
     },
@@ -661,8 +705,8 @@ _FOLLOWERS: dict[str, frozenset[str]] = {
         "at": "the some your",
         "as": "soon",
         "this": "morning afternoon evening night week weekend month year coming upcoming past "
-        "working workweek business",
-        "next": "week weekend month year day business working hour fortnight workweek",
+        "working work workweek business",
+        "next": "week weekend month year day business working work hour fortnight workweek",
         "by": "january february march april may june july august september october november "
         "december",
         "before": "long january february march april may june july august september october "
@@ -698,9 +742,15 @@ for _word in ORDINAL_WORDS:
     if " " not in _word:
         _FOLLOWERS[_word] = frozenset({"of"})
 _FOLLOWERS["first"] = frozenset({"of", "thing"})  # "first thing tomorrow"
+_FULL_MONTHS = frozenset(m for m in MONTHS if len(m) > 3)
 for _word in ("by", "before", "until", "till", "during"):
-    _FOLLOWERS[_word] = frozenset(m for m in MONTHS if len(m) > 3)
+    _FOLLOWERS[_word] = _FULL_MONTHS
+# "by the time the month is over", "before the week is out", "during the afternoon"
+for _word in ("by", "before", "during"):
+    _FOLLOWERS[_word] = _FOLLOWERS[_word] | {"the"}
 _FOLLOWERS["before"] = _FOLLOWERS["before"] | {"long"}
+for _word in ("week", "month", "year"):
+    _FOLLOWERS[_word] = frozenset({"s", "end"})  # "by week's end", "month-end"
 # Weekday names may follow these too ("this Friday", "next Monday", "the following Monday").
 _WEEKDAY_LEADS = (
     "this",
@@ -729,19 +779,54 @@ for _kind in _ORDER:
             _TRIGGERS[_token] = (*_TRIGGERS.get(_token, ()), _kind)
 _TRIGGERS = {token: tuple(k for k in _ORDER if k in kinds) for token, kinds in _TRIGGERS.items()}
 _TOKEN = re.compile(r"[a-z]+|\d+")
+# The same, splitting: the gaps and the words in turn, so that where each word starts is
+# a running sum of lengths (`find_expressions`), with no match object made per word.
+_TOKEN_SPLIT = re.compile(r"([a-z]+|\d+)")
 
 
 _TRIGGER_WORDS = frozenset(_TRIGGERS)
 _DIGIT = re.compile(r"\d")
+# For a text with no digit, `_may_start_at_a_word` asks whether `_candidates` would find
+# a word an expression may start at. It reads the words at C speed (an ASCII text as bytes,
+# every other character a space) and looks the words, and the pairs of a word and the word
+# after it, up in sets: most sentences hold none of them.
+_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
+_PAIRS = frozenset(
+    (word, following)
+    for word, followers in _FOLLOWERS.items()
+    if word in _TRIGGERS
+    for following in followers
+    if following.isascii() and following.isalpha()  # "couple of" is never one word
+)
+_FOLLOWED = frozenset(_FOLLOWERS)
+_BYTE_TRIGGERS = frozenset(word.encode() for word in _TRIGGERS)
+_BYTE_FOLLOWED = frozenset(word.encode() for word in _FOLLOWERS)
+_BYTE_PAIRS = frozenset((word.encode(), following.encode()) for word, following in _PAIRS)
+
+
+def _may_start_at_a_word(lowered: str) -> bool:
+    """For a lower-cased text with no digit: whether a word an expression may start at is
+    in it, a trigger word that needs no particular word after it or one before one of its
+    followers. Exact: `_candidates` finds one exactly when this is true."""
+    if lowered.isascii():
+        words: list[bytes] | list[str] = lowered.encode().translate(_LETTERS_ONLY).split()
+        triggers, followed, pairs = _BYTE_TRIGGERS, _BYTE_FOLLOWED, _BYTE_PAIRS
+    else:
+        words = _TOKEN_SPLIT.split(lowered)[1::2]
+        triggers, followed, pairs = _TRIGGER_WORDS, _FOLLOWED, _PAIRS  # type: ignore[assignment]
+    present = triggers.intersection(words)
+    if not present:
+        return False
+    if not present.issubset(followed):
+        return True
+    return not pairs.isdisjoint(pairwise(words))
 
 
 def might_hold_time(text: str) -> bool:
-    """False when `text` certainly holds no time expression: no digit and no word an
-    expression can start with. Two C-level passes, for the many texts with no time."""
+    """False when `text` certainly holds no time expression: no number and no word an
+    expression can start at. A few passes at C speed, for the many texts with no time."""
     lowered = text.lower()
-    return _DIGIT.search(lowered) is not None or not _TRIGGER_WORDS.isdisjoint(
-        _TOKEN.findall(lowered)
-    )
+    return _DIGIT.search(lowered) is not None or _may_start_at_a_word(lowered)
 
 
 # --- context: how the clause uses an expression ---------------------------------------
@@ -781,12 +866,38 @@ _FUTURE_WORDS = frozenset(
     "booked rebooked scheduled rescheduled arranged planned expected set due ll re m".split()
 )
 _NEGATIONS = frozenset("not never no t".split())
+_CONDITIONALS = frozenset(("if", "unless"))
+# The words whose negation ("can't", "won't", "may not", "wasn't able") says a thing will
+# not (or could not) happen. Not "don't" and "shouldn't": "don't forget your visit
+# tomorrow" and "you shouldn't go to bed end of day" are advice, and still name the time.
+_DENIABLE = frozenset(
+    "can couldn won wouldn isn aren wasn weren didn may might will could would be".split()
+)
+
+
+# Every word the clause questions of `_context` look for, but the "-ed" forms of past verbs.
+_CLAUSE_QUESTIONS = _CONDITIONALS | _NEGATIONS | _PAST_VERBS | _PERFECT | frozenset(("cannot",))
+
+
+def _denied(clause: list[str]) -> bool:
+    """Whether the clause says its event will not or could not happen."""
+    for k, word in enumerate(clause):
+        if word == "cannot":
+            return True
+        if (word == "t" or word == "not") and k and clause[k - 1] in _DENIABLE:
+            return True
+    return False
+
+
+_WAS = frozenset(("was", "were"))
 _POSSESSORS = frozenset("your our their his her my its".split())
 _CLOSED = frozenset("closed shut holiday holidays".split())
 _BE = frozenset(
     "are re were day".split()
 )  # "crews are off tomorrow", "a day off"; not "water will be off"
 _CLOSED_LINKS = frozenset("on for until till from this next".split())
+# Every closure `_closed_before` and `_parenthetical_holiday` find holds one of these.
+_CLOSURE_WORDS = _CLOSED | {"off"}
 _REPEATS = frozenset("twice once again already every each per all".split())
 _TIMES_COUNTS = frozenset(
     "first second third fourth fifth last another one two three several many few".split()
@@ -832,12 +943,21 @@ _TIMELINE_WORDS = frozenset(
     "every usually normally typically generally".split()
 )
 _STATE_WORDS = frozenset(("from", "effective", "starting"))  # "cancelled from today"
+_PAST_LEADS = frozenset(("since", "last", "previous", "past"))  # "since Tuesday"
 _CONDITIONS = frozenset("when once if whenever".split())
 _NEAR_DAYS = re.compile(r"(?:today|tonight|tomorrow|tmrw|tmr|tomorow)", re.IGNORECASE)
 
 
-_SENTENCE_MARK = re.compile(r"[.!?;]\s|\n")
-_CLAUSE_MARK = re.compile(r"[.!?;:,]\s|\n|[()\[\]]|\s[-\u2013\u2014]\s")
+# Each pattern starts with the one character class of all its marks, and the conditions
+# on a mark follow it: the search then skips from mark to mark at C speed (an alternation
+# of several classes is tried at every character). A dash between spaces is found at the
+# dash, not at the space before it; only the word after a mark counts
+# (`_first_after_mark`), and that is the same word. A stop before a line break counts
+# twice, which gives the same word after it.
+_SENTENCE_MARK = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
+_CLAUSE_MARK = re.compile(
+    r"[.!?;:,()\[\]\n\-\u2013\u2014](?:(?<=[.!?;:,])(?=\s)|(?<=[()\[\]\n])|(?<=\s.)(?=\s))"
+)
 
 
 class _Scan:
@@ -845,22 +965,21 @@ class _Scan:
     the context asks: which words come before an expression, in its clause, its sentence.
     Boundaries are found with `str.rfind` from the expression back, only when asked."""
 
-    def __init__(self, text: str, lowered: str, tokens: list[tuple[int, str]]) -> None:
+    def __init__(self, text: str, lowered: str, words: list[str], starts: list[int]) -> None:
         self.text = text
         self.lowered = lowered
-        self.tokens = tokens
-        self.words = [word for _, word in tokens]
-        self.starts = [start for start, _ in tokens]
+        self.words = words
+        self.starts = starts  # where each word starts
         self._sentence_marks: list[int] | None = None  # where sentences end, found once
         self._clause_marks: list[int] | None = None
+        self._clause_words: list[int] | None = None  # where "and", "but", "so"... are
 
     def gap_before(self, index: int) -> str:
         """The characters between token `index` and the one before it."""
-        start = self.tokens[index][0]
+        start = self.starts[index]
         if index == 0:
             return self.text[:start]
-        previous, word = self.tokens[index - 1]
-        return self.text[previous + len(word) : start]
+        return self.text[self.starts[index - 1] + len(self.words[index - 1]) : start]
 
     def _first_after_mark(self, index: int, marks: list[int]) -> int:
         """The first token after the last mark before token `index` (0 with none)."""
@@ -882,10 +1001,15 @@ class _Scan:
         comma, a bracket or a dash, or a word that starts a clause ("and", "but", "so")."""
         if self._clause_marks is None:
             self._clause_marks = [m.start() for m in _CLAUSE_MARK.finditer(self.text)]
+            self._clause_words = list(
+                compress(count(), map(_CLAUSE_WORDS.__contains__, self.words))
+            )
         first = max(self._first_after_mark(index, self._clause_marks), index - 30)
-        for back in range(index - 1, first - 1, -1):
-            if self.words[back] in _CLAUSE_WORDS:
-                return self.words[back + 1 : index]
+        assert self._clause_words is not None
+        # The last word before `index` that starts a clause, if it is not before `first`.
+        last = bisect_left(self._clause_words, index) - 1
+        if last >= 0 and self._clause_words[last] >= first:
+            return self.words[self._clause_words[last] + 1 : index]
         return self.words[first:index]
 
     def sentence_before(self, index: int) -> list[str]:
@@ -904,35 +1028,73 @@ def _is_past_verb(word: str, before: str) -> bool:
 
 def _past_clause(words: list[str]) -> bool:
     """Whether a verb in the past governs the clause `words`, with no word of the future."""
-    if _FUTURE_WORDS.intersection(words):
+    if not _FUTURE_WORDS.isdisjoint(words):
         return False
     if _PAST_VERBS.isdisjoint(words) and "ed " not in " ".join(words) + " ":
         return False
-    before = ""
-    for word in words:
-        if _is_past_verb(word, before):
-            return True
-        before = word
-    return False
+    # Only a past form ("arrived", "sent") can be a past verb: the others are passed over
+    # without the full question.
+    return any(
+        (word in _PAST_VERBS or (len(word) > 4 and word.endswith("ed")))
+        and _is_past_verb(word, words[k - 1] if k else "")
+        for k, word in enumerate(words)
+    )
 
 
 def _told_in_past(words: list[str]) -> bool:
     """Whether a past or perfect verb ("I've ended the ride at 6:12pm", "both calls were at
     3am") governs what follows `words`, the sentence before an expression."""
-    joined = " ".join(words) + " "
-    maybe_past = "ed " in joined or "en " in joined or "t " in joined
-    if not maybe_past and _PAST_VERBS.isdisjoint(words):
-        return False  # the usual case, cheaply: no verb form that could be past
-    last = -1
-    for k, word in enumerate(words):
-        if _is_past_verb(word, words[k - 1] if k else ""):
-            last = k
-        elif word in _PERFECT:
-            for verb in words[k + 1 : k + 3]:
-                if verb not in _NOT_PAST and len(verb) > 2 and verb.endswith(("ed", "en", "t")):
-                    last = k
-                    break
-    return last >= 0 and not any(word in _FUTURE_WORDS for word in words[last + 1 :])
+    if (
+        _PAST_VERBS.isdisjoint(words)
+        and _PERFECT.isdisjoint(words)
+        and "ed " not in " ".join(words) + " "
+    ):
+        # The usual case, cheaply: no word that could be a past or a perfect. What one
+        # thanks for has happened: "Thank you for your blood test today", "thanks for
+        # calling this morning".
+        return not _THANKS.isdisjoint(words) and _thanked_for(words)
+    # The last past verb or perfect, found from the end: what comes after it decides.
+    for last in range(len(words) - 1, -1, -1):
+        word = words[last]
+        if (word in _PAST_VERBS or (len(word) > 4 and word.endswith("ed"))) and _is_past_verb(
+            word, words[last - 1] if last else ""
+        ):
+            break
+        if (
+            word in _PERFECT
+            and any(
+                verb not in _NOT_PAST
+                and len(verb) > 2
+                and (verb.endswith(("ed", "en", "t")) or verb in _PAST_VERBS)  # "you've paid"
+                for verb in words[last + 1 : last + 3]
+            )
+        ):
+            break
+    else:
+        return False
+    rest = words[last + 1 :]
+    future = _FUTURE_WORDS.intersection(rest)
+    if future == {"re"}:
+        # "re" is "we're" only after a pronoun; after "and" it was the prefix of a verb:
+        # "I've corrected it and re-released the payment this morning".
+        return all(
+            k == 0 or rest[k - 1] not in _RE_SUBJECTS for k, w in enumerate(rest) if w == "re"
+        )
+    return not future
+
+
+_THANKS = frozenset(("thank", "thanks"))
+_RE_SUBJECTS = frozenset("we you they who there what".split())
+
+
+def _thanked_for(words: list[str]) -> bool:
+    """Whether `words` end in what someone is thanked for ("thank you for your call"),
+    with no word of the future after the thanks."""
+    for k in range(len(words) - 1, -1, -1):
+        if words[k] in _THANKS:
+            rest = words[k + 1 :]
+            return "for" in rest[:3] and _FUTURE_WORDS.isdisjoint(rest)
+    return False
 
 
 def _context(
@@ -955,10 +1117,10 @@ def _context(
         return context
     if kind == "vague":
         return "length" if words[:1] == ["for"] else "plain"
-    if {"since", "last", "previous", "past"} & set(words):
+    if not _PAST_LEADS.isdisjoint(words):
         return "past"
     if kind in ("day", "period"):
-        if _STATE_WORDS & set(words) or ("as" in words and "of" in words):
+        if not _STATE_WORDS.isdisjoint(words) or ("as" in words and "of" in words):
             return "repeat"  # a state from a day on ("cancelled from today"), not a deadline
         if words[-1:] == ["after"]:
             return "repeat"  # "after the weekend", "after Monday": no deadline
@@ -970,7 +1132,9 @@ def _context(
         return "attributive"
     if kind == "clock" and not words and last == "the" and not _starts_slot(after):
         return "attributive"  # "the 14:05 to Calgary", "the 17:05 was cancelled"
-    if _closed_before(before) or _parenthetical_holiday(scan, index, before):
+    if not _CLOSURE_WORDS.isdisjoint(before) and (
+        _closed_before(before) or _parenthetical_holiday(scan, index, before)
+    ):
         return "holiday"
     if kind == "period" and "weekend" in scan.lowered[start:end] and _long_weekend(scan, index):
         return "holiday"  # "with the Easter long weekend", "the bank holiday weekend"
@@ -980,7 +1144,7 @@ def _context(
     ):
         return "holiday"
     if (
-        last in _REPEATS
+        (last in _REPEATS and not (last == "again" and not _FUTURE_WORDS.isdisjoint(before)))
         or (
             last in ("time", "times")
             and before[-2:-1]
@@ -1002,10 +1166,29 @@ def _context(
         rest = copula.group("rest")
         if _HOLIDAY_WORDS.search(rest) and not _NOT_A_HOLIDAY.match(rest):
             return "holiday"
+        if not _WAS.isdisjoint(after[: copula.start("rest") - copula.start()].lower().split()):
+            return "past"  # "your approval on Tuesday was received": it has happened
         return "subject"
+    # What is left asks the words of the clause before the expression for a condition, a
+    # negation or a past verb. Most sentences hold none of them within the 30 words a
+    # clause can reach back: then the answer is "plain", without finding the clause.
+    reach = scan.words_before(index, 30)
+    if _CLAUSE_QUESTIONS.isdisjoint(reach) and "ed " not in " ".join(reach) + " ":
+        return "plain"
     clause = scan.clause_before(index)
-    if "until" in words and _NEGATIONS & set(clause):
-        return "subject"  # "not in until Monday": the earliest, not a deadline
+    if not _CONDITIONALS.isdisjoint(clause):
+        # "let us know if you haven't heard back by Tuesday", "if you don't hear from us
+        # by Friday": the condition names when to expect us, past verbs and "not" alike.
+        return "plain"
+    if "until" in words:
+        if not _NEGATIONS.isdisjoint(clause):
+            return "subject"  # "not in until Monday": the earliest, not a deadline
+        if _told_in_past(clause):
+            return "repeat"  # "you've paid until 31 August": how long a state lasts
+    if ("t" in clause or "not" in clause or "cannot" in clause) and _denied(clause):
+        # "I can't do that today", "it may not arrive before Friday", "the driver couldn't
+        # finish the route tonight": what the clause says will not happen is not promised.
+        return "negated"
     if not _marks_deadline(words) and _past_clause(clause):
         return "past"
     return "plain"
@@ -1031,13 +1214,26 @@ def _starts_slot(after: str) -> bool:
 
 def _closed_before(before: list[str]) -> bool:
     """ "closed tomorrow", "crews are off tomorrow", "the holiday on Monday", "closed
-    tomorrow for the 4th"."""
+    tomorrow for the 4th", "the holidays on 5 and 6 May" (the last day of a list)."""
+    before = _before_day_list(before)
     words = before[:-1] if before[-1:] and before[-1] in _CLOSED_LINKS else before
     if words[-1:] and words[-1] in _CLOSED:
         return True
-    if words[-2:-1] and words[-1] == "off" and words[-2] in _BE:
-        return True
+    if words[-2:-1] and words[-1] == "off" and (words[-2] in _BE or words[-2] in _CLOSED):
+        return True  # "crews are off tomorrow", "it's shut off tonight"
     return before[-1:] == ["for"] and "closed" in before
+
+
+_LIST_WORDS = frozenset("and or st nd rd th".split())
+
+
+def _before_day_list(before: list[str]) -> list[str]:
+    """The words before a list of day numbers that ends at the day ("on 5 and 6 May": the
+    words before "5"), so that what is said of the list is said of its last day too."""
+    k = len(before)
+    while k and (before[k - 1].isdigit() or before[k - 1] in _LIST_WORDS):
+        k -= 1
+    return before[:k] if k < len(before) and any(w.isdigit() for w in before[k:]) else before
 
 
 def _parenthetical_holiday(scan: _Scan, index: int, before: list[str]) -> bool:
@@ -1050,18 +1246,20 @@ def _parenthetical_holiday(scan: _Scan, index: int, before: list[str]) -> bool:
 def _long_weekend(scan: _Scan, index: int) -> bool:
     if index == 0:
         return False
-    start, word = scan.tokens[index - 1]
+    start, word = scan.starts[index - 1], scan.words[index - 1]
     if word in _LONG:
         return True
     return scan.gap_before(index).isspace() and scan.text[start].isupper() and index > 1
 
 
+_DONE_LEADS = frozenset(("last", "past", "took"))  # "it took 3 days"
+_EXTENSIONS = frozenset(("another", "additional", "further", "extra"))  # "for another 30 minutes"
+
+
 def _duration_context(words: list[str], after: str) -> Context:
-    if {"last", "past", "took"} & set(words) or (
-        _maybe_ago(after.lower()) and _AGO_AFTER.match(after)
-    ):
+    if not _DONE_LEADS.isdisjoint(words) or (_maybe_ago(after.lower()) and _AGO_AFTER.match(after)):
         return "past"
-    extended = bool({"another", "additional", "further", "extra"} & set(words))
+    extended = not _EXTENSIONS.isdisjoint(words)
     if ("for" in words and not extended and "next" not in words) or (
         "over" in words and "next" not in words
     ):
@@ -1086,7 +1284,10 @@ def _possessive_context(scan: _Scan, kind: Kind, span: tuple[int, int], after: s
 
 
 def _marks_deadline(words: list[str]) -> bool:
-    return any(word in ("by", "before", "until", "till", "til", "to", "for") for word in words)
+    return not _DEADLINE_MARKS.isdisjoint(words)
+
+
+_DEADLINE_MARKS = frozenset(("by", "before", "until", "till", "til", "to", "for"))
 
 
 def _is_near_day(text: str, span: tuple[int, int]) -> bool:
@@ -1273,8 +1474,11 @@ def _date(match: re.Match[str], original: str, p: str = "") -> DayName | None:
         first, second = int(g("n1")), int(g("n2"))
         if (first, second) == (24, 7) or not (1 <= first <= 31 and 1 <= second <= 31):
             return None  # "24/7 support"; "50/50"
-        if first <= second <= 9 and _THREAD_COUNTER.match(original, 0, match.start(p + "n1")):
-            return None  # "1/2 We know...": the first of a two-tweet thread
+        if first <= second <= 9 and (
+            _THREAD_COUNTER.match(original, 0, match.start(p + "n1"))
+            or _is_trailing_counter(original, match.start(p + "n1"), match.end())
+        ):
+            return None  # "1/2 We know...", "... ^Lawrence 2/2": a tweet thread's counter
         if first > 12 and second > 12:
             return None
         year = None
@@ -1285,6 +1489,31 @@ def _date(match: re.Match[str], original: str, p: str = "") -> DayName | None:
 
 
 _THREAD_COUNTER = re.compile(r"\s*(?:@\w+\s*)*$")
+# The end of a tweet: white space, or a closing mark, then nothing.
+_TEXT_END = re.compile(r"[\s.!)]*$")
+
+
+def _is_trailing_counter(original: str, start: int, end: int) -> bool:
+    """Whether "n/m" at `start`..`end` ends the text after a signature or a full stop, as a
+    tweet thread's counter does ("... Lawrence 2/2", "^JB 1/3", "back soon. 2/2"); after
+    any other word ("it arrives by 3/4", "Delivery date: 3/4", "Friday 3/4") it is a date."""
+    if _TEXT_END.match(original, end) is None:
+        return False
+    before = original[max(0, start - 24) : start].split()
+    if not before:
+        return False
+    last = before[-1]
+    if last[0] in "^-~\u2013\u2014" or last[-1] in ".!?":
+        return True
+    # A name signs the tweet; a day or month name would date it.
+    lowered = last.lower()
+    return (
+        last.isalpha()
+        and last.istitle()
+        and lowered not in WEEKDAYS
+        and lowered not in MONTHS
+        and lowered not in ("today", "tomorrow", "tonight", "on", "by", "until", "before", "due")
+    )
 
 
 def _group_text(match: re.Match[str], group: str, original: str) -> str:
@@ -1319,6 +1548,15 @@ def _parse_day(match: re.Match[str], text: str, prefix: str) -> tuple[DayName | 
     poss = match["poss"] is not None
     if match["rel"] is not None:
         word = _words(match["rel"])
+        if word != "yesterday":
+            # "tomorrow, Sep 13", "tomorrow (13 March)", "tomorrow the 13th": the date says
+            # which day, as with "Thursday, June 13".
+            if match["reldate"] is not None:
+                dated = _date(match, text, "r")
+                if dated is not None:
+                    return dated, prefix, poss
+            if match["relord"] is not None and 1 <= int(match["relord"]) <= 31:
+                return DayName("day_of_month", day=int(match["relord"])), prefix, poss
         if word.endswith("day after tomorrow"):
             return DayName("day_after_tomorrow"), prefix, poss
         if word.startswith("next"):
@@ -1413,6 +1651,8 @@ def _parse_duration(match: re.Match[str], prefix: str) -> tuple[Duration | None,
         relation = "from_tomorrow"
     elif match["event"]:
         relation = "after_event"  # "once we receive it": counts from an event, not a day
+    elif match["before"]:
+        relation = "before_anchor"  # "2 days before your connection date"
     elif post in ("later", "after", "afterwards") or match["rel"] or match["reld"]:
         relation = "after_anchor"
     elif "every" in words:
@@ -1446,7 +1686,14 @@ def _is_bare_duration(match: re.Match[str], duration: Duration, prefix: str, bef
     timeline = any(word in _TIMELINE_WORDS for word in prefix.split())
     if timeline or duration.business or match["n2"] is not None:
         return False
-    lone = not (match["rel"] or match["event"] or match["reld"] or match["post"] or prefix)
+    lone = not (
+        match["rel"]
+        or match["event"]
+        or match["reld"]
+        or match["post"]
+        or match["before"]
+        or prefix
+    )
     counted = (match["n1"] or "a").lower() not in ("a", "an")
     if lone and duration.unit in ("day", "week") and counted:
         # Given as a timeline ("Delivery: 3 days", "activation - 5 days", "(7 days)"), not as
@@ -1454,7 +1701,7 @@ def _is_bare_duration(match: re.Match[str], duration: Duration, prefix: str, bef
         label = match.string[: match.start()].rstrip()[-1:] in (":", "(", "-", "\u2013")
         if label and before not in _LENGTH_BEFORE:
             return bool(_LENGTH_AFTER.match(match.string, match.end()))
-    if match["reld"] is not None:
+    if match["reld"] is not None or match["before"] is not None:
         return False
     if match["rel"] is not None or match["event"] is not None:
         # "7 days after the collection" stands alone; "3 hours of your evening" does not.
@@ -1583,7 +1830,8 @@ def _parse_part(
 
 
 def _with_context(expression: Expression, context: Context) -> Expression:
-    return replace(expression, context=context)
+    expression.context = context  # a fresh expression, not yet seen by anyone
+    return expression
 
 
 def _period_day(text: str | None) -> DayName | None:
@@ -1626,8 +1874,14 @@ def _parse_period(
         return Expression("period", span, marker=marker, period="end_of_day", day=day)
     if match["endunit"] is not None:
         which = _words(match["endwhich"] or "")
-        unit = match["endunit"].lower()
+        unit = _words(match["endunit"]).split()[-1]
+        # "the end of the working week": its last business day, as "the end of the week"
+        unit = "week" if unit.endswith("week") else unit
         return _unit_period(span, marker, "next" if which == "next" else "this", unit)
+    if match["unitend"] is not None:  # "by week's end", "month-end"
+        return _unit_period(span, marker, "this", match["unitend"].lower())
+    if match["isout"] is not None:  # "before the month is out": by its end
+        return _unit_period(span, "by", "this", match["outunit"].lower())
     if marker == "before" and "end of" in _words(match.group()):
         marker = "by"  # "before the end of December": by its end
     if match["endmonth"] is not None:
@@ -1647,7 +1901,8 @@ def _parse_period(
         return Expression("period", span, marker=marker, period="month", month=month, year=year)
     if match["unit"] is not None:
         which = _words(match["which"]).replace("following", "next").replace("coming", "next")
-        unit = match["unit"].lower().replace("workweek", "week")
+        unit = _words(match["unit"]).split()[-1]
+        unit = "week" if unit.endswith("week") else unit  # "this working week", "workweek"
         if which == "early next" and unit == "week":
             return Expression("period", span, marker=marker, period="early_next_week")
         return _unit_period(span, marker, "next" if "next" in which else "this", unit)
@@ -1705,27 +1960,54 @@ def _parse_relative(match: re.Match[str], prefix: str, span: tuple[int, int]) ->
 def _masked(text: str) -> str:
     """`text` with links and e-mail addresses blanked (same length, so spans still hold):
     the digits of "web.archive.org/web/20200401..." are no dates."""
-    if "http" not in text and "www." not in text and "@" not in text:
+    if "http" not in text and "www." not in text and not _may_hold_address(text):
         return text
     return _LINK.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+def _may_hold_address(text: str) -> bool:
+    """Whether an "@" has a character other than white space before it, as in an e-mail
+    address: a tweet's "@customer" handles alone hold none, and are the common case."""
+    at = text.find("@", 1)
+    while at > 0:
+        if not text[at - 1].isspace():
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
+_ZONED = frozenset({"clock", "range"})
+
+
+def _zone_as_written(match: re.Match[str], text: str) -> bool:
+    """Whether a zone code the lower-case patterns found is written in capitals, as zone
+    codes must be ("6pm CT", not "et al"); true when the match holds none."""
+    start, end = match.span("zone")
+    return start < 0 or text[start:end].isupper()
 
 
 def find_expressions(text: str) -> list[Expression]:
     """Every time expression in `text`, in order, each with its span and context."""
     scanned = _masked(text)
     lowered = scanned.lower()
-    words = _TOKEN.findall(lowered)
-    if _DIGIT.search(lowered) is None and _TRIGGER_WORDS.isdisjoint(words):
-        return []  # most texts: no digit and no word a time expression starts with
-    starts = _candidates(words)
-    if not starts:
+    if _DIGIT.search(lowered) is None and not _may_start_at_a_word(lowered):
+        return []  # most texts: no number and no word a time expression starts with
+    pieces = _TOKEN_SPLIT.split(lowered)
+    words = pieces[1::2]
+    candidates = _candidates(words)
+    if not candidates:
         return []
-    tokens = list(zip([m.start() for m in _TOKEN.finditer(lowered)], words, strict=True))
-    scan = _Scan(scanned, lowered, tokens)
+    parsers, subject = _LOWER_PARSERS, lowered
+    if len(lowered) != len(scanned) or (
+        not scanned.isascii() and _CASE_FOLDS.search(scanned) is not None
+    ):
+        parsers, subject = _PARSERS, scanned
+    starts = list(accumulate(map(len, pieces)))[:-1:2]
+    scan = _Scan(scanned, lowered, words, starts)
     found: list[Expression] = []
     taken = 0  # where the last expression found ends: expressions never overlap
-    for index in starts:
-        start, word = tokens[index]
+    for index in candidates:
+        start, word = starts[index], words[index]
         if start < taken:
             continue
         if word[0].isdigit():
@@ -1733,10 +2015,14 @@ def find_expressions(text: str) -> list[Expression]:
         else:
             kinds = _kinds_at(word, words[index + 1] if index + 1 < len(words) else "")
         for kind in kinds:
-            match = _PARSERS[kind].match(scanned, start)
+            match = parsers[kind].match(subject, start)
             if match is None or match.end() == start:
                 continue
-            begin, first = _prefix_start(scanned, tokens, index, _PREFIX_WORDS[kind], taken)
+            if kind in _ZONED and not _zone_as_written(match, scanned):
+                match = _PARSERS[kind].match(scanned, start)  # "10am et al": no zone
+                if match is None or match.end() == start:
+                    continue
+            begin, first = _prefix_start(scan, index, _PREFIX_WORDS[kind], taken)
             expression = _parse(kind, match, scan, scanned[begin:start], begin, first)
             if expression is not None:
                 found.append(expression)
@@ -1754,6 +2040,9 @@ _KIND_FOLLOWERS: dict[tuple[str, str], frozenset[str]] = {
     **{("part", day): _PART_WORDS for day in WEEKDAYS},
     **{("part", lead): _WEEKDAY_WORDS for lead in ("next", "coming", "following")},
     ("part", "in"): frozenset({"the"}),
+    ("part", "during"): frozenset({"the"}),
+    ("period", "during"): _FULL_MONTHS,
+    ("vague", "before"): frozenset({"long"}),
     ("part", "later"): frozenset({"this", "today", "in"}),
     ("part", "first"): frozenset({"thing"}),
     ("period", "this"): frozenset("week weekend month year working work business workweek".split()),
@@ -1794,23 +2083,35 @@ def _digit_kinds(lowered: str, words: list[str], index: int, start: int) -> tupl
     before = lowered[start - 1] if start else " "
     if before.isalpha() or before in "\u00a3$\u20ac#" or len(word) > 4:
         return ()  # "SA612", "\u00a336", "#88213", "4471903": a code or an amount
-    after = lowered[start + len(word) : start + len(word) + 1]
+    end = start + len(word)
     following = words[index + 1] if index + 1 < len(words) else ""
-    previous = words[index - 1] if index else ""
+    clock_lead = index > 0 and words[index - 1] in _CLOCK_BEFORE
+    return _number_kinds(lowered[end : end + 1], following, clock_lead, len(word) == 4)
+
+
+@lru_cache(maxsize=4096)
+def _number_kinds(
+    after: str, following: str, clock_lead: bool, four_digits: bool
+) -> tuple[str, ...]:
+    """`_digit_kinds` for a number followed by the character `after` and the word
+    `following`, after a word such as "at" or "by" (`clock_lead`)."""
     dash = after in ("-", "\u2013", "\u2014")
     kinds = []
-    if following in _DURATION_NEXT or dash or after.isalpha():
+    # A word written onto the number ("3pm") continues a duration only when it is one of
+    # the words after which a duration goes on ("3days", "24h"), as a word apart would be.
+    if following in _DURATION_NEXT or dash:
         kinds.append("duration")
     if following in _RANGE_NEXT or dash or after in (":", "."):
         kinds.append("range")
     clockish = after in (":", ".", ",") or after.isalpha()
-    if following in _CLOCK_NEXT or clockish or previous in _CLOCK_BEFORE:
+    if following in _CLOCK_NEXT or clockish or clock_lead:
         kinds.append("clock")
-    if following in _DATE_NEXT or dash or after in ("/", "-") or len(word) == 4:
+    if following in _DATE_NEXT or dash or after in ("/", "-") or four_digits:
         kinds.append("day")
     return tuple(kinds)
 
 
+@lru_cache(maxsize=8192)
 def _kinds_at(word: str, following: str) -> tuple[str, ...]:
     """The kinds worth trying at a trigger word, given the word after it."""
     return tuple(
@@ -1824,14 +2125,18 @@ def _kinds_at(word: str, following: str) -> tuple[str, ...]:
 def _candidates(words: list[str]) -> list[int]:
     """The indexes of the words an expression may start at: numbers, and trigger words
     followed by a word that can continue them ("the" only before "end", "weekend", "5th"...)."""
+    # The numbers and the trigger words, picked out at C speed (words are letters a-z or
+    # digits, and `str.isdigit` holds for every digit a word can be made of).
+    maybe = list(compress(count(), map(_TRIGGERS.__contains__, words)))
+    numbers = list(compress(count(), map(str.isdigit, words)))
+    if numbers:
+        maybe = sorted(maybe + numbers)
+    if not maybe:
+        return maybe
     last = len(words) - 1
     starts = []
-    for index, word in enumerate(words):
-        if word[0].isdigit():
-            starts.append(index)
-            continue
-        if word not in _TRIGGERS:
-            continue
+    for index in maybe:
+        word = words[index]
         followers = _FOLLOWERS.get(word)
         if followers is not None:
             following = words[index + 1] if index < last else ""
@@ -1841,15 +2146,14 @@ def _candidates(words: list[str]) -> list[int]:
     return starts
 
 
-def _prefix_start(
-    text: str, tokens: list[tuple[int, str]], index: int, words: frozenset[str], floor: int
-) -> tuple[int, int]:
+def _prefix_start(scan: _Scan, index: int, words: frozenset[str], floor: int) -> tuple[int, int]:
     """Where the words before token `index` that bound its expression begin ("within the
     next" before "2 hours"): up to four of `words`, separated by white space only. Also the
     index of the first token of them."""
-    begin, first = tokens[index][0], index
+    text, starts, tokens = scan.text, scan.starts, scan.words
+    begin, first = starts[index], index
     for back in range(index - 1, max(-1, index - 1 - _MAX_PREFIX_WORDS), -1):
-        start, word = tokens[back]
+        start, word = starts[back], tokens[back]
         end = start + len(word)
         if start < floor or word not in words or not text[end:begin].isspace():
             break
@@ -1865,6 +2169,7 @@ def _parse(
     start of token `first`."""
     text = scan.text
     span = (begin, match.end())
+    lead = _words(prefix)
     expression: Expression | None
     poss = False
     if kind == "duration":
@@ -1888,29 +2193,36 @@ def _parse(
         day, _, poss = _parse_day(match, text, prefix)
         if day is None:
             return None
-        expression = Expression("day", span, marker=_marker(_words(prefix).split()), day=day)
+        expression = Expression("day", span, marker=_marker(lead.split()), day=day)
         if day.kind == "yesterday" or day.modifier == "last":
             return _with_context(expression, "past")
     else:
         expression = _parse_relative(match, prefix, span)
     if expression is None:
         return None
-    # Only a clock time (when today's has passed) and "today" ask whether a past verb
-    # governs them.
-    asks = expression.kind == "clock" or (
-        expression.day is not None and expression.day.kind == "today" and expression.kind == "day"
-    )
+    # Only a clock time (when today's has passed), "today" and a part of today ("this
+    # morning", still to come at 09:00) ask whether a past verb governs them.
+    today = expression.day is not None and expression.day.kind == "today"
+    asks = expression.kind == "clock" or (today and expression.kind in ("day", "part"))
     past_tense = asks and _told_in_past(scan.sentence_before(first))
     context = expression.context
     if context == "plain":
-        context = _context(scan, expression.kind, span, first, _words(prefix), poss)
-    # The finder fills in what it learns after parsing before anyone sees the expression;
-    # `replace` would copy every field for it, and this runs for every expression found.
-    object.__setattr__(expression, "context", context)
-    object.__setattr__(expression, "past_tense", past_tense)
-    object.__setattr__(expression, "lead", _words(prefix))
-    window = scan.lowered[max(0, begin - 30) : match.start()]
-    near_week = "week" in window or "w/" in window
-    if expression.kind == "day" and near_week and _WEEK_OF.search(window):
-        object.__setattr__(expression, "week_of", True)
+        context = _context(scan, expression.kind, span, first, lead, poss)
+        if (
+            context == "plain"
+            and expression.kind == "part"
+            and past_tense
+            and expression.marker not in ("by", "before", "until", "within")
+        ):
+            # "I've corrected it and re-released the payment this morning", said at 09:40:
+            # the morning is when it was done, not a deadline still to come.
+            context = "past"
+    # The finder fills in what it learns after parsing before anyone sees the expression.
+    expression.context = context
+    expression.past_tense = past_tense
+    expression.lead = lead
+    if expression.kind == "day":
+        window = scan.lowered[max(0, begin - 30) : match.start()]
+        if ("week" in window or "w/" in window) and _WEEK_OF.search(window):
+            expression.week_of = True
     return expression

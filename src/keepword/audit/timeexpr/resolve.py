@@ -28,8 +28,9 @@ day-scale rule works on calendar dates and ends at 23:59:59 local time.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -55,11 +56,14 @@ PART_OF_DAY_ENDS: dict[Part, time] = {
 _RECENT_PAST = timedelta(days=90)
 # Countries that write the month first in "12/03".
 MONTH_FIRST_COUNTRIES = frozenset({"US", "CA", "PH"})
-_BACKGROUND = frozenset({"past", "holiday", "attributive", "repeat", "length"})
+_BACKGROUND = frozenset({"past", "holiday", "attributive", "repeat", "length", "negated"})
+_ONE_DAY, _TWO_DAYS = timedelta(days=1), timedelta(days=2)
+# Who does something in an event told as a clause: "of us receiving it", "after we get it".
+_SUBJECTS = frozenset("we you they he she i it us them".split())
 _DEMOTED = frozenset({"subject", "possessive"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Due:
     """When one promise falls due.
 
@@ -75,10 +79,31 @@ class Due:
     span: tuple[int, int]
     rule: str
 
+    def __init__(
+        self, at: datetime | None, granularity: Granularity | None, span: tuple[int, int], rule: str
+    ) -> None:
+        # As the frozen dataclass's own, with `object.__setattr__` looked up once: every
+        # candidate of every clause is a Due.
+        _set(self, "at", at)
+        _set(self, "granularity", granularity)
+        _set(self, "span", span)
+        _set(self, "rule", rule)
 
-def resolve_due(text: str, said_at: datetime, calendar: BusinessCalendar) -> Due | None:
+
+_set = object.__setattr__
+
+
+def resolve_due(
+    text: str, said_at: datetime, calendar: BusinessCalendar, *, context: str = ""
+) -> Due | None:
     """The due of the promise made in `text` (one clause or sentence), said at `said_at`,
     read in `calendar`'s zone and business days.
+
+    `context` is the turn's text before the clause. When the clause counts from an event
+    it does not date itself ("within 10 business days of that visit", "2 days before your
+    connection date", "the day after"), it counts from the last day the context names
+    ("The visit is set for Friday the 12th."), read from the same turn time. The context
+    is read only then; with no dated day in it, the clause reads as without it.
 
     Returns None when the text holds no time expression for the promise (none at all, or
     only past events and other background), and a Due with `at=None` when it holds only
@@ -89,18 +114,11 @@ def resolve_due(text: str, said_at: datetime, calendar: BusinessCalendar) -> Due
     found = find_expressions(text)  # itself returns at once when no word could start one
     if not found:
         return None
-    return _Reading(text, said_at, calendar).due(found)
+    return _Reading(text, said_at, calendar, context).due(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    due: Due
-    rank: int  # 0: a definite time; 1: demoted; 2: vague
-    deadline: bool  # said as a deadline: "by", "before", "until", "within", a duration
-    position: int
-
-    def order(self) -> tuple[int, bool, int]:
-        return (self.rank, not self.deadline, self.position)
+_ORDER = itemgetter(0, 1, 2)
+_ANCHORED = frozenset({"after_anchor", "before_anchor"})
 
 
 # Between a day and a clock time that belong together: "Friday at 3pm", "tomorrow, 8-10am".
@@ -112,29 +130,74 @@ _DAY_RANGE_GAP = frozenset({"or", "to", "through", "thru", "until", "till", "-",
 class _Reading:
     """One text read at one instant in one calendar."""
 
-    def __init__(self, text: str, said_at: datetime, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self, text: str, said_at: datetime, calendar: BusinessCalendar, context: str = ""
+    ) -> None:
         self.text = text
         self.calendar = calendar
         self.said_at = said_at
-        self.now = said_at.astimezone(calendar.zone)
+        zone = calendar.zone
+        # Callers mostly pass a time already in the calendar's zone: no conversion then.
+        self.now = said_at if said_at.tzinfo is zone else said_at.astimezone(zone)
         self.today = self.now.date()
         self.month_first = calendar.country in MONTH_FIRST_COUNTRIES
+        self.context = context
+        self._context_day: date | None = None
+        self._context_read = False
+
+    def context_day(self) -> date | None:
+        """The last day the turn's text before the clause names, read once and only when a
+        clause counts from an event it does not date ("of that visit", "the day after")."""
+        if not self._context_read:
+            self._context_read = True
+            if self.context:
+                self._context_day = self._last_day_named(find_expressions(self.context))
+        return self._context_day
+
+    def _last_day_named(self, found: list[Expression]) -> date | None:
+        """The date of the last day-like expression of `found`, past ones included, as the
+        anchors of a clause are read; a relative day ("the next day") counts from the one
+        before it."""
+        last: date | None = None
+        for expression in found:
+            if expression.context == "holiday":
+                continue
+            if expression.kind == "relative_day":
+                if last is not None:
+                    last += timedelta(days=expression.offset)
+                elif expression.from_today or expression.offset == 1:
+                    last = self.today + timedelta(days=expression.offset)
+            elif expression.kind in ("day", "part", "period") and expression.day is not None:
+                last = self.date_of(expression.day, allow_past=True) or last
+        return last
 
     # --- choosing -----------------------------------------------------------------
 
     def due(self, found: list[Expression]) -> Due | None:
         """The due the expressions give, by the rules of the module docstring."""
-        anchors = self._anchors(found)
-        candidates: list[_Candidate] = []
+        # Only a relative expression counts from a day; most clauses hold none, and then
+        # no day needs reading as an anchor and none is consumed.
+        relative = False
+        for expression in found:
+            duration = expression.duration
+            if expression.kind == "relative_day" or (
+                duration is not None and duration.relation in _ANCHORED
+            ):
+                relative = True
+                break
+        anchors = self._anchors(found) if relative else {}
+        # (rank, not said as a deadline, position, due): rank 0 a definite time, 1 a
+        # demoted one, 2 a vague one; a deadline is "by", "before", "until", "within", a
+        # duration.
+        candidates: list[tuple[int, bool, int, Due]] = []
         consumed: set[int] = set()  # days that a kept relative expression counted from
         owner: dict[int, int] = {}  # index of an expression -> index of its candidate
-        index = 0
-        while index < len(found):
+        count, index = len(found), 0
+        while index < count:
             expression = found[index]
-            following = found[index + 1] if index + 1 < len(found) else None
             step, due, anchor = 1, None, None
             context: str = expression.context
-            if following is not None:
+            if index + 1 < count:
                 joined = self._joined(index, found, anchors)
                 if joined is not None:
                     step = 2
@@ -143,20 +206,25 @@ class _Reading:
                 due, anchor = self._single(index, expression, anchors)
             if due is not None and context not in _BACKGROUND:
                 rank = 2 if due.at is None else (1 if context in _DEMOTED else 0)
-                deadline = any(_sets_deadline(e) for e in found[index : index + step])
-                for covered in range(index, index + step):
-                    owner[covered] = len(candidates)
-                candidates.append(_Candidate(due, rank, deadline, expression.span[0]))
-                if anchor is not None:
-                    consumed.add(anchor)
+                deadline = _sets_deadline(expression) or (
+                    step == 2 and _sets_deadline(found[index + 1])
+                )
+                if relative:
+                    for covered in range(index, index + step):
+                        owner[covered] = len(candidates)
+                    if anchor is not None:
+                        consumed.add(anchor)
+                candidates.append((rank, not deadline, expression.span[0], due))
             index += step
         # A day that a relative expression counted from is its context, not a deadline of
         # its own ("it airs on 11/3 and will be up the next day": the next day).
-        dropped = {owner[i] for i in consumed if i in owner}
-        kept = [c for i, c in enumerate(candidates) if i not in dropped]
-        if not kept:
-            return None
-        return min(kept, key=_Candidate.order).due
+        if consumed:
+            dropped = {owner[i] for i in consumed if i in owner}
+            candidates = [c for i, c in enumerate(candidates) if i not in dropped]
+        if len(candidates) <= 1:
+            return candidates[0][3] if candidates else None
+        # The best rank, then said as a deadline, then the first in the text.
+        return min(candidates, key=_ORDER)[3]
 
     def _anchors(self, found: list[Expression]) -> dict[int, date]:
         """The date of every day-like expression, past ones included: relative expressions
@@ -193,6 +261,12 @@ class _Reading:
         None when they do not belong together. Also the day a relative day among them
         counted from."""
         first, second = found[index], found[index + 1]
+        if (
+            first.kind != "clock"
+            and second.kind != "clock"
+            and not (first.kind == "day" and second.kind in ("part", "day"))
+        ):
+            return None  # no clock time, no day with its part of day, no range of days
         gap = " ".join(self.text[first.span[1] : second.span[0]].split()).lower()
         context = first.context if first.context != "plain" else second.context
         if context == "past" and (_sets_deadline(first) or _sets_deadline(second)):
@@ -209,12 +283,12 @@ class _Reading:
                 return _spanning(due, first, second), context, None
             if pair is not None:
                 day_expression, clock, day_index = pair
-                anchor = None
+                anchor, base = None, None
                 if day_expression.kind == "relative_day":
                     anchor = self._anchor_for(day_index, anchors)
-                day = self._day_of_expression(
-                    day_expression, anchors.get(anchor) if anchor is not None else None
-                )
+                    named = anchors[anchor] if anchor is not None else None
+                    base = named or self._day_before(day_expression)
+                day = self._day_of_expression(day_expression, base)
                 if day is None:
                     return None, context, None
                 return self._day_with_clock(day_expression, day, clock), context, anchor
@@ -269,15 +343,36 @@ class _Reading:
         if kind == "period":
             return self._period(expression), None
         anchor: int | None = None
+        day: date | None = None
         if kind == "duration":
             duration = expression.duration
-            if duration is not None and duration.relation == "after_anchor":
+            relation = duration.relation if duration is not None else None
+            if relation == "before_anchor" and not self.context:
+                return None, None  # without the turn's context, read as before: a gap
+            if relation in ("after_anchor", "before_anchor"):
                 anchor = self._anchor_for(index, anchors)
-            day = anchors.get(anchor) if anchor is not None else None
+                day = anchors[anchor] if anchor is not None else self._day_before(expression)
             return self._duration(expression, day), anchor
         anchor = self._anchor_for(index, anchors, before_only=expression.from_today)
-        day = anchors.get(anchor) if anchor is not None else None
+        day = anchors[anchor] if anchor is not None else self._day_before(expression)
         return self._relative(expression, day), anchor
+
+    def _day_before(self, expression: Expression) -> date | None:
+        """The day of the turn's context a relative expression with no day in its clause
+        counts from; none when it counts from an event told as a clause ("within 14 days
+        of us receiving it", "the day after we get it"), which no day named before dates."""
+        if not self.context:
+            return None
+        start, end = expression.span
+        rest = self.text[end : end + 24].lower().split()
+        if expression.kind == "duration":
+            words = self.text[start:end].lower().split()
+            subject = words[-1] if words else ""
+        else:
+            subject, rest = (rest[0], rest[1:]) if rest else ("", [])
+        if subject in _SUBJECTS and rest and rest[0][:1].isalpha():
+            return None
+        return self.context_day()
 
     # --- days -----------------------------------------------------------------------
 
@@ -295,11 +390,11 @@ class _Reading:
         if kind in ("today", "tonight"):
             return today
         if kind == "tomorrow":
-            return today + timedelta(days=1)
+            return today + _ONE_DAY
         if kind == "day_after_tomorrow":
-            return today + timedelta(days=2)
+            return today + _TWO_DAYS
         if kind == "yesterday":
-            return today - timedelta(days=1)
+            return today - _ONE_DAY
         if kind == "weekday" and day.weekday is not None:
             return self._weekday(day.weekday, day.modifier)
         if kind == "date" and day.month is not None and day.day is not None:
@@ -323,6 +418,9 @@ class _Reading:
 
     def _weekday(self, weekday: int, modifier: str | None) -> date:
         today = self.today
+        if modifier is None:
+            # A weekday alone: the next such day after today (a week on when it is today).
+            return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
         this_monday = today - timedelta(days=today.weekday())
         next_monday = this_monday + timedelta(days=7)
         if modifier in ("next", "next_week"):
@@ -362,10 +460,11 @@ class _Reading:
 
     def _day_of_month_on(self, number: int, weekday: int, *, allow_past: bool) -> date | None:
         """ "Monday the 21st": the next 21st that is a Monday (within a year); the plain
-        next 21st when none is."""
+        next 21st when none is. As an anchor, this month's comes first, passed or not, then
+        last month's: "it left us on Monday the 10th", said on the 12th, is two days ago."""
         year, month = self.today.year, self.today.month
-        start = -1 if allow_past else 0
-        for offset in range(start, 13):
+        offsets = (0, -1, *range(1, 13)) if allow_past else range(13)
+        for offset in offsets:
             y, m = _add_months(year, month, offset)
             try:
                 candidate = date(y, m, number)
@@ -593,7 +692,9 @@ class _Reading:
             return None
         amount, unit, span = duration.high, duration.unit, expression.span
         if duration.relation == "after_anchor" and anchor is None and duration.later:
-            duration = replace(duration, relation="from_turn")  # "30 minutes later": from now
+            duration = duration._replace(relation="from_turn")  # "30 minutes later": from now
+        if duration.relation == "before_anchor":
+            return self._before(expression, anchor)
         if duration.relation == "after_event" or (
             duration.relation == "after_anchor" and anchor is None
         ):
@@ -628,6 +729,30 @@ class _Reading:
         if day < self.today:
             return None
         return Due(self.calendar.end_of_day(day), "day", span, rule)
+
+    def _before(self, expression: Expression, anchor: date | None) -> Due | None:
+        """ "2 days before your connection date": counted back from the day that dates the
+        event, by the range's lower bound ("2-3 days before" is kept until 2 days before);
+        an hour-scale gap ("30 minutes before the visit") is that day itself, the anchor
+        being only a date."""
+        duration = expression.duration
+        if duration is None or anchor is None:
+            return None
+        whole = math.ceil(duration.low)
+        if duration.unit in ("second", "minute", "hour"):
+            day = anchor
+        elif duration.unit == "day" and duration.business:
+            day = self.calendar.subtract_business_days(anchor, whole)
+        elif duration.unit == "day":
+            day = anchor - timedelta(days=whole)
+        elif duration.unit == "week":
+            day = anchor - timedelta(days=math.ceil(7 * duration.low))
+        else:
+            months = whole if duration.unit == "month" else 12 * whole
+            day = _add_months_to_date(anchor, -months)
+        if day < self.today:
+            return None
+        return Due(self.calendar.end_of_day(day), "day", expression.span, "relative_day")
 
     def _relative(self, expression: Expression, anchor: date | None) -> Due | None:
         """ "the next day", "that day", "the day before", counted from the day named before
