@@ -64,6 +64,7 @@ bench: install-bench
 	$(BIN)/python bench/audit_throughput.py
 	$(BIN)/python bench/promise_time.py
 	$(BIN)/python bench/import_rate.py
+	$(BIN)/python bench/trust_index.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

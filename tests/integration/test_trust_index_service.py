@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
+from keepword.adapters.db.models import CustomerRow, CustomerTrustRow
 from keepword.audit.auditor import default_auditor
 from keepword.bootstrap import Keepword
 from keepword.cli.main import app
@@ -175,3 +178,68 @@ def test_trust_show_prints_the_json_of_the_issue(
     assert set(first) == {"kind", "at", "contribution", "text"}
     assert first["kind"] == "promise_broken"
     assert first["text"].startswith("Promise 'activation within 3 days' broken")
+
+
+def _stored_json(kw: Keepword, customer_id: str) -> dict[str, Any]:
+    with kw.engine.connect() as connection:
+        found: dict[str, Any] = connection.execute(
+            select(CustomerTrustRow.state)
+            .join(CustomerRow, CustomerRow.id == CustomerTrustRow.customer_id)
+            .where(CustomerRow.external_id == customer_id)
+        ).scalar_one()
+    return found
+
+
+def test_the_stored_state_keeps_only_what_the_explanation_reads(kw: Keepword) -> None:
+    _customer(kw)
+    long_details: dict[str, Any] = {
+        "text": "activation within 3 days",
+        "due": T0.isoformat(),
+        "turn": 3,
+    }
+    _record(
+        kw,
+        _event("promise_broken", 0, **long_details, audit={"model": "x" * 500}),
+        *[_event("owns", 1 + n / 10, team="support", evidence="I'll see to it") for n in range(40)],
+    )
+
+    stored = _stored_json(kw, "cust-1")
+
+    assert stored["v"] == 2
+    contributions = stored["contributions"]
+    assert isinstance(contributions, list)
+    assert len(contributions) <= 20  # EXPLAINED_MAX of each way of fading
+    assert contributions[0][5] == {"text": "activation within 3 days", "due": T0.isoformat()}
+    assert len(json.dumps(stored)) < 6_000
+
+
+def test_a_state_stored_in_the_former_format_still_reads_and_folds_on(kw: Keepword) -> None:
+    _customer(kw)
+    events = [_event("promise_broken", 0, text="activation within 3 days"), _event("owns", 1)]
+    _record(kw, *events)
+    now = T0 + timedelta(days=3)
+    expected = trust_of(kw.uow(), "cust-1", now).reading
+    # The row as format 1 wrote it: no "v", each contribution an object with every detail.
+    former = _stored_json(kw, "cust-1")
+    del former["v"]
+    former["contributions"] = [
+        {
+            "kind": kind,
+            "at": at,
+            "points": points,
+            "fades_as": fades_as,
+            "source_id": source_id,
+            "details": {**details, "conversation": "conv-1", "turn": 2},
+        }
+        for kind, at, points, fades_as, source_id, details in former["contributions"]
+    ]
+    with kw.engine.begin() as connection:
+        connection.execute(update(CustomerTrustRow).values(state=former))
+
+    assert trust_of(kw.uow(), "cust-1", now).reading == expected
+    _record(kw, _event("apologizes", 2))
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        counted = uow.trust.events_of("cust-1")
+    assert trust_of(kw.uow(), "cust-1", now).reading == read(fold(counted, model), now, model)
+    assert _stored_json(kw, "cust-1")["v"] == 2

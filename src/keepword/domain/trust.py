@@ -24,13 +24,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 from keepword.domain.errors import InvalidValue
 from keepword.domain.events import TrustEvent
 
 RETRACTED = "retracted"
-EXPLAINED_MAX = 50  # the strongest contributions a state keeps for its explanation
+# The strongest contributions a state keeps of each way of fading (breach, positive): the
+# explanation of any later instant is drawn from them (see `_strongest`), so a reading's
+# `top` is exact up to this many lines.
+EXPLAINED_MAX = 10
 
 
 class Effect(StrEnum):
@@ -205,10 +209,13 @@ class Contribution:
 
     def now(self, at: datetime, model: TrustModel) -> float:
         """The points as they count at `at`."""
-        half_life = (
-            model.breach_half_life if self.fades_as == "breach" else model.positive_half_life
-        )
-        return _decay(self.points, at - self.at, half_life)
+        return _faded(self.points, self.at, self.fades_as, at, model)
+
+
+def _faded(points: float, at: datetime, fades_as: str, when: datetime, model: TrustModel) -> float:
+    """`points` of a contribution made at `at` as they count at `when`."""
+    half_life = model.breach_half_life if fades_as == "breach" else model.positive_half_life
+    return _decay(points, when - at, half_life)
 
 
 @dataclass(frozen=True)
@@ -264,12 +271,19 @@ def order_of(event: TrustEvent) -> tuple[datetime, datetime, str, str, str]:
 def effective(events: Iterable[TrustEvent]) -> list[TrustEvent]:
     """The events that count, in fold order: a retracted label or finding (the audit no
     longer finds it) counts as if it had never been, and the retraction itself neither."""
+    return sorted(counted(events), key=order_of)
+
+
+def counted(events: Iterable[TrustEvent]) -> list[TrustEvent]:
+    """The events that count (`effective`), in the order given."""
     listed = list(events)
     retracted = {
         (e.source_type, e.source_id, str(e.details.get("retracts", ""))): e
         for e in listed
         if e.kind == RETRACTED
     }
+    if not retracted:
+        return listed
     kept = []
     for event in listed:
         if event.kind == RETRACTED:
@@ -278,17 +292,31 @@ def effective(events: Iterable[TrustEvent]) -> list[TrustEvent]:
         if withdrawal is not None and order_of(withdrawal) >= order_of(event):
             continue
         kept.append(event)
-    return sorted(kept, key=order_of)
+    return kept
+
+
+# What an event of a kind does in the fold (`_Fold._kind`): takes points (a breach), builds
+# trust or repairs it (a positive), is the customer's own signal, or moves nothing.
+_DAMAGES, _BUILDS, _SIGNALS, _NOTHING = 0, 1, 2, 3
+# A contribution not yet made a `Contribution`: (kind, at, points, fades_as, source_id,
+# details), the fields in order; most of them are dropped before they are ever read.
+_Added = tuple[str, datetime, float, str, str, Mapping[str, Any]]
 
 
 class _Fold:
-    """The fold's working state in plain floats (seconds since the epoch for instants): one
-    step costs about a microsecond, so a rebuild of millions of events takes seconds."""
+    """The fold's working state in plain floats (seconds since the epoch for instants).
+
+    A step builds nothing but the tuple of the event's contribution; only the strongest
+    contributions a state keeps become `Contribution`s, when the state is read out."""
 
     __slots__ = (
         "_breach_rate",
+        "_churn_after",
+        "_compound_window",
+        "_fall_window",
+        "_kinds",
         "_positive_rate",
-        "_weights",
+        "_rising",
         "as_of",
         "churn",
         "contributions",
@@ -305,20 +333,42 @@ class _Fold:
 
     def __init__(self, model: TrustModel, state: TrustState | None = None) -> None:
         self.model = model
-        self._weights = dict(model.weights.items())
+        self._kinds: dict[str, tuple[int, float, float, bool, bool]] = {}
         # Fading as 2 ** (-elapsed / half-life) = exp(-elapsed * rate).
         self._breach_rate = math.log(2) / model.breach_half_life.total_seconds()
         self._positive_rate = math.log(2) / model.positive_half_life.total_seconds()
+        self._compound_window = model.compound_window.total_seconds()
+        self._fall_window = model.at_risk_fall_window.total_seconds()
+        self._churn_after = model.churn_after_breach.total_seconds()
         start = state or TrustState()
         self.as_of = start.as_of.timestamp() if start.as_of else None
         self.damage, self.credit, self.recoverable = start.damage, start.credit, start.recoverable
         self.recent = [t.timestamp() for t in start.recent_breaches]
         self.last_breach = start.last_breach.timestamp() if start.last_breach else None
         self.peaks = [(t.timestamp(), i) for t, i in start.recent_index]
+        self._rising = all(a[0] <= b[0] for a, b in pairwise(self.peaks))
         self.churn = start.churn_signal_after_breach
-        self.contributions = list(start.contributions)
+        self.contributions: list[Contribution | _Added] = list(start.contributions)
         self.events = start.events
         self.last = start.last
+
+    def _kind(self, kind: str) -> tuple[int, float, float, bool, bool]:
+        """What an event of `kind` does: (_DAMAGES etc., points, recovery, whether it is a
+        churn signal, whether its effect is neutral); worked out once a kind."""
+        weight = self.model.weights.get(kind) or self.model.weight_of(kind)
+        effect = weight.effect
+        if effect is Effect.BREACH and weight.points > 0:
+            does = _DAMAGES
+        elif effect is Effect.POSITIVE:
+            does = _BUILDS
+        elif effect is Effect.SIGNAL:
+            does = _SIGNALS
+        else:
+            does = _NOTHING  # a neutral event, or a "breach" of no points
+        neutral = effect is Effect.NEUTRAL
+        found = (does, weight.points, weight.recovery, kind in CHURN_SIGNALS, neutral)
+        self._kinds[kind] = found
+        return found
 
     def index(self) -> float:
         cap = self.model.credit_cap
@@ -326,73 +376,94 @@ class _Fold:
         return round(min(100.0, max(0.0, value)), 2)
 
     def step(self, event: TrustEvent) -> None:
-        model = self.model
-        when_dt = event.occurred_at
-        when = when_dt.timestamp()
         key = order_of(event)
         if self.last is not None and key < self.last:
             raise ValueError("events fold in order; fold them all again to add an earlier one")
         self.last = key
-        if self.as_of is not None:
-            elapsed = when - self.as_of
+        self._add(event)
+
+    def _add(self, event: TrustEvent) -> None:
+        """Fold `event` in; it comes after every event folded so far (`step` checks)."""
+        model = self.model
+        when_dt = event.occurred_at
+        when = when_dt.timestamp()
+        damage, credit, recoverable, as_of = self.damage, self.credit, self.recoverable, self.as_of
+        if as_of is not None:
+            elapsed = when - as_of
             if elapsed:
                 fade = math.exp(-elapsed * self._breach_rate)
-                self.damage *= fade
-                self.recoverable *= fade
-                self.credit *= math.exp(-elapsed * self._positive_rate)
+                damage *= fade
+                recoverable *= fade
+                credit *= math.exp(-elapsed * self._positive_rate)
+            if when < as_of:
+                # Fold order is the datetimes' order, and two of one zoneinfo zone compare by
+                # their wall clocks: across a change of the clocks, an instant may come back.
+                self._rising = False
         self.as_of = when
-        weight = self._weights.get(event.kind) or model.weight_of(event.kind)
-        before = self.index()
+        kind = event.kind
+        does, points, recovery, churns, neutral = self._kinds.get(kind) or self._kind(kind)
+        prior, cap = model.prior, model.credit_cap
+        # The index before and after, as `index` has it; the credit's exp is redone only
+        # when the event changes the credit.
+        saturation = math.exp(-credit / cap)
+        before = round(min(100.0, max(0.0, prior + cap * (1.0 - saturation) - damage)), 2)
         fades_as = "positive"
-        effect = weight.effect
-        if effect is Effect.BREACH and weight.points > 0:
-            window = model.compound_window.total_seconds()
-            self.recent = [t for t in self.recent if when - t <= window]
-            lost = weight.points * (1.0 + model.compound_step * len(self.recent))
-            self.damage += lost
-            self.recoverable += lost * model.recoverable_share
-            self.recent.append(when)
+        if does == _DAMAGES:
+            window = self._compound_window
+            recent = [t for t in self.recent if when - t <= window]
+            lost = points * (1.0 + model.compound_step * len(recent))
+            damage += lost
+            recoverable += lost * model.recoverable_share
+            recent.append(when)
+            self.recent = recent
             self.last_breach = when
             fades_as = "breach"
-        elif effect is Effect.POSITIVE:
-            if self.recoverable > 0.01 and weight.recovery > 0:
+        elif does == _BUILDS:
+            if recoverable > 0.01 and recovery > 0:
                 # After a breach, taking it on repairs part of the damage, not goodwill.
-                won = self.recoverable * weight.recovery
-                self.damage -= won
-                self.recoverable -= won
+                won = recoverable * recovery
+                damage -= won
+                recoverable -= won
                 fades_as = "breach"
             else:
-                self.credit += weight.points
-        elif effect is Effect.SIGNAL:
-            self.damage += weight.points
+                credit += points
+                saturation = math.exp(-credit / cap)
+        elif does == _SIGNALS:
+            damage += points
             fades_as = "breach"
-            if (
-                event.kind in CHURN_SIGNALS
-                and self.last_breach is not None
-                and when - self.last_breach <= model.churn_after_breach.total_seconds()
-            ):
+            last_breach = self.last_breach
+            if churns and last_breach is not None and when - last_breach <= self._churn_after:
                 self.churn = when_dt
+        self.damage, self.credit, self.recoverable = damage, credit, recoverable
         self.events += 1
-        after = self.index()
+        after = round(min(100.0, max(0.0, prior + cap * (1.0 - saturation) - damage)), 2)
         moved = round(after - before, 2)
-        if moved != 0.0 or effect is not Effect.NEUTRAL:
+        if moved != 0.0 or not neutral:
             self.contributions.append(
-                Contribution(event.kind, when_dt, moved, fades_as, event.source_id, event.details)
+                (kind, when_dt, moved, fades_as, event.source_id, event.details)
             )
         # The highest index of the last at_risk_fall_window, kept as a falling sequence:
-        # its first entry is always the peak a fall is measured from.
-        window = model.at_risk_fall_window.total_seconds()
-        peaks = [(t, i) for t, i in self.peaks if when - t <= window]
+        # its first entry is always the peak a fall is measured from. While instants rise,
+        # the entries out of the window are the first ones.
+        peaks = self.peaks
+        window = self._fall_window
+        if self._rising:
+            gone = 0
+            while gone < len(peaks) and when - peaks[gone][0] > window:
+                gone += 1
+            if gone:
+                del peaks[:gone]
+        else:
+            peaks[:] = [(t, i) for t, i in peaks if when - t <= window]
         while peaks and peaks[-1][1] <= after:
             peaks.pop()
         peaks.append((when, after))
-        self.peaks = peaks
 
     def state(self) -> TrustState:
         as_of = datetime.fromtimestamp(self.as_of, UTC) if self.as_of is not None else None
-        contributions = self.contributions
-        if as_of is not None and len(contributions) > EXPLAINED_MAX:
-            contributions = list(_strongest(contributions, as_of, self.model))
+        contributions: Sequence[Contribution | _Added] = self.contributions
+        if len(contributions) > EXPLAINED_MAX:
+            contributions = _strongest(contributions, self.model)
         return TrustState(
             as_of=as_of,
             damage=self.damage,
@@ -404,7 +475,9 @@ class _Fold:
             else None,
             recent_index=tuple((datetime.fromtimestamp(t, UTC), i) for t, i in self.peaks),
             churn_signal_after_breach=self.churn,
-            contributions=tuple(contributions),
+            contributions=tuple(
+                c if isinstance(c, Contribution) else Contribution(*c) for c in contributions
+            ),
             events=self.events,
             last=self.last,
         )
@@ -421,12 +494,43 @@ def apply(state: TrustState, event: TrustEvent, model: TrustModel) -> TrustState
     return working.state()
 
 
+def lasting_strength(points: float, at: float, rate: float) -> float:
+    """The log of a contribution's strength as it will count at any one instant, up to a
+    term that instant adds to all of one fading rate alike: log |points| + rate * at, `at`
+    in seconds since the epoch, `rate` ln 2 / half-life in seconds. Contributions of one
+    way of fading keep their order for ever; -inf for one of no points."""
+    return math.log(abs(points)) + rate * at if points else -math.inf
+
+
 def _strongest(
-    contributions: Sequence[Contribution], when: datetime, model: TrustModel
-) -> tuple[Contribution, ...]:
-    ranked = sorted(contributions, key=lambda c: -abs(c.now(when, model)))
-    keep = set(map(id, ranked[:EXPLAINED_MAX]))
-    return tuple(c for c in contributions if id(c) in keep)
+    contributions: Sequence[Contribution | _Added], model: TrustModel
+) -> tuple[Contribution | _Added, ...]:
+    """The EXPLAINED_MAX strongest contributions of each way of fading, in fold order.
+
+    Two contributions that fade alike keep their order as time goes on, so the strongest
+    lines of any later reading are among these: the explanation is exact without the
+    state keeping every event. The choice depends only on the contributions (of equals,
+    the earlier stays), never on when it is made, so dropping the weaker ones at every
+    event (`apply`) keeps what dropping them once at the end (`fold`) keeps."""
+    rates = {
+        "breach": math.log(2) / model.breach_half_life.total_seconds(),
+        "positive": math.log(2) / model.positive_half_life.total_seconds(),
+    }
+    ranked: dict[str, list[tuple[float, int]]] = {"breach": [], "positive": []}
+    for position, c in enumerate(contributions):
+        if isinstance(c, Contribution):
+            points, at, fades_as = c.points, c.at, c.fades_as
+        else:
+            points, at, fades_as = c[2], c[1], c[3]
+        strength = lasting_strength(points, at.timestamp(), rates[fades_as])
+        ranked[fades_as].append((-strength, position))
+    if all(len(found) <= EXPLAINED_MAX for found in ranked.values()):
+        return tuple(contributions)
+    keep: set[int] = set()
+    for found in ranked.values():
+        found.sort()
+        keep.update(position for _, position in found[:EXPLAINED_MAX])
+    return tuple(c for position, c in enumerate(contributions) if position in keep)
 
 
 def history(events: Iterable[TrustEvent], model: TrustModel) -> list[tuple[TrustEvent, float]]:
@@ -434,7 +538,7 @@ def history(events: Iterable[TrustEvent], model: TrustModel) -> list[tuple[Trust
     working = _Fold(model)
     found = []
     for event in effective(events):
-        working.step(event)
+        working._add(event)  # in fold order already
         found.append((event, working.index()))
     return found
 
@@ -450,11 +554,26 @@ def team_of(details: Mapping[str, Any]) -> str | None:
     return None
 
 
+def explaining(details: Mapping[str, Any]) -> dict[str, Any]:
+    """Of an event's details, those its explanation and its team are read from (`read`'s
+    words: `text`, `evidence`, a promise's `due`; `team_of`: `team`, and the team of the
+    `owner` or the `made_by`): what a stored contribution needs to keep of them."""
+    kept = {key: details[key] for key in ("text", "evidence", "due", "team") if key in details}
+    for key in ("owner", "made_by"):
+        value = details.get(key)
+        if isinstance(value, Mapping) and isinstance(value.get("team"), str):
+            kept[key] = {"team": value["team"]}
+    return kept
+
+
 def fold(events: Iterable[TrustEvent], model: TrustModel) -> TrustState:
     """Every event of one customer, folded from scratch in time order."""
     working = _Fold(model)
-    for event in effective(events):
-        working.step(event)
+    ordered = effective(events)
+    for event in ordered:
+        working._add(event)  # in fold order already: no need to check each against the last
+    if ordered:
+        working.last = order_of(ordered[-1])
     return working.state()
 
 
@@ -522,10 +641,14 @@ def read(state: TrustState, now: datetime, model: TrustModel, top: int = 10) -> 
         and now - state.churn_signal_after_breach <= model.churn_after_breach
     ):
         reasons.append("asked to leave or threatened to, after a breach")
-    ranked = sorted(state.contributions, key=lambda c: (-abs(c.now(now, model)), c.at))
-    explanation = tuple(
-        Explained(c.kind, c.at, round(c.now(now, model), 1), _plain(c, now, model), c.source_id)
-        for c in ranked[:top]
-        if round(c.now(now, model), 1) != 0.0
-    )
+    explanation: tuple[Explained, ...] = ()
+    if top:
+        # Each contribution's points now, worked out once: the ranking and the lines use them.
+        faded = [(c, c.now(now, model)) for c in state.contributions]
+        ranked = sorted(faded, key=lambda found: (-abs(found[1]), found[0].at))
+        explanation = tuple(
+            Explained(c.kind, c.at, round(points, 1), _plain(c, now, model), c.source_id)
+            for c, points in ranked[:top]
+            if round(points, 1) != 0.0
+        )
     return TrustReading(index, bool(reasons), tuple(reasons), explanation, state.events)

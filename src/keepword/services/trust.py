@@ -7,9 +7,11 @@ customer's stored index in the same transaction: reading an index is one row.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
@@ -26,10 +28,25 @@ from keepword.domain.trust import (
     history,
     read,
     team_of,
+    trust_model_of,
 )
 from keepword.services.ports import UnitOfWork, UnitOfWorkFactory
+from keepword.services.trust_rebuild import chunks, fold_many
 
 AT_RISK_EVENT = "customer.at_risk"
+
+
+def _model(uow: UnitOfWork) -> TrustModel:
+    """The organisation's trust model, built once for each setting it has had: every event's
+    write and every reading needs it, and building it (checking every setting) costs more
+    than the rest of a reading."""
+    settings = uow.organisation.get().trust_settings
+    return _model_of(json.dumps(settings, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=16)
+def _model_of(settings: str) -> TrustModel:
+    return trust_model_of(json.loads(settings))
 
 
 def note_event(uow: UnitOfWork, event: TrustEvent) -> None:
@@ -39,7 +56,7 @@ def note_event(uow: UnitOfWork, event: TrustEvent) -> None:
     Callers append a transaction's events in fold order (`order_of`) to spare refolds.
     A customer who becomes at risk is announced to the `customer.at_risk` webhooks."""
     uow.trust_events.append(event)
-    model = uow.organisation.get().trust_model()
+    model = _model(uow)
     stored = uow.trust.get(event.customer_id)
     was_at_risk = stored[1] if stored else False
     state = stored[0] if stored else TrustState()
@@ -57,12 +74,13 @@ def _save(
     model: TrustModel,
     was_at_risk: bool,
     now: datetime,
-) -> TrustReading:
+) -> None:
     # At risk is judged as of the latest event: only an event makes a customer at risk.
     when = state.as_of or now
-    reading = read(state, when, model)
+    reading = read(state, when, model, top=0)  # the explanation only goes with the webhook
     uow.trust.save(customer_id, state, reading.index, reading.at_risk, now)
     if reading.at_risk and not was_at_risk:
+        reading = read(state, when, model)
         payload = {
             "event": AT_RISK_EVENT,
             "occurred_at": when.isoformat(),
@@ -74,7 +92,6 @@ def _save(
         uow.webhooks.enqueue(
             AT_RISK_EVENT, payload, f"{customer_id}:at-risk:{when.isoformat()}", now
         )
-    return reading
 
 
 def _explained(line: Explained) -> dict[str, object]:
@@ -98,10 +115,11 @@ def trust_of(uow: UnitOfWork, customer_id: str, now: datetime, top: int = 10) ->
     """A customer's index at `now`, whether at risk and why, and the `top` events that move
     it most: one row read. A known customer with no event yet stands at the prior."""
     with uow:
-        if uow.customers.get(customer_id) is None:
-            raise NotFound("customer", customer_id)
-        model = uow.organisation.get().trust_model()
         stored = uow.trust.get(customer_id)
+        # No index: a customer with no event yet, or none of that id.
+        if stored is None and uow.customers.get(customer_id) is None:
+            raise NotFound("customer", customer_id)
+        model = _model(uow)
     state = stored[0] if stored else TrustState()
     return CustomerTrust(customer_id, read(state, now, model, top))
 
@@ -110,7 +128,7 @@ def at_risk(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[CustomerTr
     """Customers at risk at `now`, lowest index first: flagged at their last event and
     still at risk now (a fall or a churn signal stops counting after its window)."""
     with uow:
-        model = uow.organisation.get().trust_model()
+        model = _model(uow)
         flagged = uow.trust.flagged(limit)
     found = [CustomerTrust(c, read(state, now, model)) for c, state in flagged]
     return sorted(
@@ -131,22 +149,26 @@ def rebuild_trust(
     uow_factory: UnitOfWorkFactory, now: datetime, on_customer: Callable[[int], None] | None = None
 ) -> RebuildReport:
     """Fold every customer's events again from scratch and store the result; counts the
-    customers whose stored index was not what the events give (there should be none)."""
+    customers whose stored index was not what the events give (there should be none).
+    Customers are folded many at a time (`trust_rebuild.fold_many`: the states of
+    `domain.trust.fold`, in numpy)."""
     customers = events = changed = 0
     uow = uow_factory()
     with uow:
-        model = uow.organisation.get().trust_model()
+        model = _model(uow)
         stored = dict(uow.trust.all_states())
         done: list[tuple[str, TrustState, TrustReading]] = []
-        for customer, found in uow.trust.events_by_customer():
-            state = fold(found, model)
-            reading = read(state, state.as_of or now, model)
-            old = stored.get(customer)
-            if old is None or read(old, state.as_of or now, model).index != reading.index:
-                changed += 1
-            done.append((customer, state, reading))
-            customers += 1
-            events += len(found)
+        for batch in chunks(uow.trust.events_by_customer()):
+            states = fold_many([found for _, found in batch], model)
+            for (customer, found), state in zip(batch, states, strict=True):
+                when = state.as_of or now
+                reading = read(state, when, model, top=0)
+                old = stored.get(customer)
+                if old is None or old.index(when, model) != reading.index:
+                    changed += 1
+                done.append((customer, state, reading))
+                customers += 1
+                events += len(found)
         for customer, state, reading in done:
             uow.trust.save(customer, state, reading.index, reading.at_risk, now)
             if on_customer is not None:
@@ -160,7 +182,7 @@ def index_history(uow: UnitOfWork, customer_id: str) -> list[tuple[TrustEvent, f
     with uow:
         if uow.customers.get(customer_id) is None:
             raise NotFound("customer", customer_id)
-        model = uow.organisation.get().trust_model()
+        model = _model(uow)
         events = uow.trust.events_of(customer_id)
     return history(events, model)
 
@@ -188,7 +210,7 @@ def organisation_trust(uow: UnitOfWork, now: datetime, days: int = 90) -> Organi
     """The distribution of every customer's index at `now`, the trend of the last `days`
     days (from the clock's daily snapshots) and which breaches cost most trust, by team."""
     with uow:
-        model = uow.organisation.get().trust_model()
+        model = _model(uow)
         states = [state for _, state in uow.trust.all_states()]
         trend = uow.trust.snapshots((now - timedelta(days=days)).date().isoformat())
     readings = [read(state, now, model) for state in states]
@@ -249,7 +271,7 @@ def trust_timeline(uow: UnitOfWork, customer_id: str, now: datetime) -> list[Tim
     happened and the points it counts for at `now`."""
     counted = index_history(uow, customer_id)
     with uow:
-        model = uow.organisation.get().trust_model()
+        model = _model(uow)
     entries = []
     state = TrustState()
     for event, index_after in counted:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from keepword.adapters.db.models import (
@@ -17,7 +18,7 @@ from keepword.adapters.db.models import (
 )
 from keepword.adapters.db.repositories import RowIds
 from keepword.domain.events import TrustEvent
-from keepword.domain.trust import Contribution, TrustState
+from keepword.domain.trust import Contribution, TrustState, explaining
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -28,9 +29,19 @@ def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# The stored state's format: 2 keeps each contribution as a row [kind, at, points,
+# fades_as, source_id, details] with only the details the explanation reads. Rows of
+# format 1 (no "v"; contributions as objects with every detail) still read.
+STATE_FORMAT = 2
+
+
 def state_to_json(state: TrustState) -> dict[str, Any]:
-    """A fold state as plain JSON (every instant with its offset)."""
+    """A fold state as plain JSON (every instant with its offset). It is rewritten with
+    every event, so it holds only what reading and folding on need: the sums, the recent
+    breaches and peaks, and the contributions kept for the explanation with only the
+    details their words and team come from (`explaining`)."""
     return {
+        "v": STATE_FORMAT,
         "as_of": _iso(state.as_of),
         "damage": state.damage,
         "credit": state.credit,
@@ -44,21 +55,31 @@ def state_to_json(state: TrustState) -> dict[str, Any]:
         if state.last
         else None,
         "contributions": [
-            {
-                "kind": c.kind,
-                "at": c.at.isoformat(),
-                "points": c.points,
-                "fades_as": c.fades_as,
-                "source_id": c.source_id,
-                "details": dict(c.details),
-            }
+            [c.kind, c.at.isoformat(), c.points, c.fades_as, c.source_id, explaining(c.details)]
             for c in state.contributions
         ],
     }
 
 
+def _contribution(c: list[Any] | dict[str, Any]) -> Contribution:
+    if isinstance(c, dict):  # format 1
+        kind, at, points, fades_as, source_id = (
+            c["kind"],
+            c["at"],
+            c["points"],
+            c["fades_as"],
+            c["source_id"],
+        )
+        details = explaining(c.get("details", {}))
+    else:
+        kind, at, points, fades_as, source_id, details = c
+    return Contribution(
+        kind, datetime.fromisoformat(at), float(points), fades_as, source_id, details
+    )
+
+
 def state_from_json(data: dict[str, Any]) -> TrustState:
-    """The fold state `state_to_json` wrote."""
+    """The fold state `state_to_json` wrote (of this format or the one before)."""
     return TrustState(
         as_of=_instant(data.get("as_of")),
         damage=float(data.get("damage", 0.0)),
@@ -72,17 +93,7 @@ def state_from_json(data: dict[str, Any]) -> TrustState:
         churn_signal_after_breach=_instant(data.get("churn_signal_after_breach")),
         events=int(data.get("events", 0)),
         last=_last(data.get("last")),
-        contributions=tuple(
-            Contribution(
-                c["kind"],
-                datetime.fromisoformat(c["at"]),
-                float(c["points"]),
-                c["fades_as"],
-                c["source_id"],
-                dict(c.get("details", {})),
-            )
-            for c in data.get("contributions", [])
-        ),
+        contributions=tuple(_contribution(c) for c in data.get("contributions", [])),
     )
 
 
@@ -111,39 +122,108 @@ def _event(row: TrustEventRow, customer_id: str) -> TrustEvent:
     )
 
 
+def _stored_event(fields: dict[str, Any]) -> TrustEvent:
+    """A TrustEvent of a row of the log, without its checks again: every row was checked
+    when it was appended (the log is append-only), and checking the millions of events
+    of a rebuild costs more than folding them."""
+    event = object.__new__(TrustEvent)
+    event.__dict__.update(fields)
+    return event
+
+
+# The statements of each event's write and each reading, built once (building one costs
+# about what running it does).
+_TRUST = cast(Table, CustomerTrustRow.__table__)
+_STATE_OF = (
+    select(CustomerRow.id, _TRUST.c.id, _TRUST.c.state, _TRUST.c.at_risk)
+    .outerjoin(_TRUST, _TRUST.c.customer_id == CustomerRow.id)
+    .where(CustomerRow.external_id == bindparam("customer"))
+)
+_UPDATE = update(_TRUST).where(_TRUST.c.id == bindparam("row"))
+_INSERT = insert(_TRUST)
+
+
+class _Decoded:
+    """A row's instants and details as the column types would give them, from what the
+    driver gives: on SQLite an instant is text in UTC (`UtcDateTime`), read with
+    `fromisoformat` and remembered (the events of one turn share their instant); details
+    are JSON text, or already decoded by the driver (PostgreSQL)."""
+
+    def __init__(self) -> None:
+        self._instants: dict[Any, datetime] = {}
+
+    def instant(self, value: Any) -> datetime:
+        found = self._instants.get(value)
+        if found is None:
+            if isinstance(value, datetime):
+                found = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            else:
+                found = datetime.fromisoformat(value).replace(tzinfo=UTC)
+            if len(self._instants) > 100_000:  # bounded: only neighbours share instants
+                self._instants.clear()
+            self._instants[value] = found
+        return found
+
+    @staticmethod
+    def details(value: Any) -> dict[str, Any]:
+        if value is None:
+            return {}
+        found: dict[str, Any] = json.loads(value) if isinstance(value, str | bytes) else value
+        return found or {}
+
+
 class TrustRepository:
     """Each customer's folded trust, and the organisation's daily snapshots."""
 
     def __init__(self, session: Session, ids: RowIds) -> None:
         self.session = session
         self.ids = ids
+        # customer id -> (customer row id, customer_trust row id or None), as read in this
+        # unit of work: a `save` after a `get` (each event's write) queries nothing more.
+        self._rows: dict[str, tuple[int, int | None]] = {}
 
     def get(self, customer_id: str) -> tuple[TrustState, bool] | None:
-        """The customer's stored state and whether they were at risk at their last event."""
-        row_id = self.ids.find(CustomerRow, customer_id)
-        if row_id is None:
+        """The customer's stored state and whether they were at risk at their last event:
+        one row, found by the customer's id; None for a customer with no index yet (or an
+        unknown one)."""
+        found = self.session.execute(_STATE_OF, {"customer": customer_id}).first()
+        if found is None:
             return None
-        row = self.session.scalar(
-            select(CustomerTrustRow).where(CustomerTrustRow.customer_id == row_id)
-        )
-        return None if row is None else (state_from_json(row.state), row.at_risk)
+        row_id, trust_id, state, at_risk = found
+        self._rows[customer_id] = (row_id, trust_id)
+        return None if trust_id is None else (state_from_json(state), bool(at_risk))
 
     def save(
         self, customer_id: str, state: TrustState, index: float, at_risk: bool, now: datetime
     ) -> None:
-        row_id = self.ids.require(CustomerRow, customer_id)
-        row = self.session.scalar(
-            select(CustomerTrustRow).where(CustomerTrustRow.customer_id == row_id)
-        )
-        if row is None:
-            row = CustomerTrustRow(customer_id=row_id)
-            self.session.add(row)
-        row.state = state_to_json(state)
-        row.index_value = index
-        row.at_risk = at_risk
-        row.as_of = state.as_of
-        row.updated_at = now
-        self.session.flush()
+        """Store the customer's state: one UPDATE (or INSERT, the first time)."""
+        known = self._rows.get(customer_id)
+        if known is None:
+            row_id = self.ids.require(CustomerRow, customer_id)
+            trust_id = self.session.scalar(
+                select(CustomerTrustRow.id).where(CustomerTrustRow.customer_id == row_id)
+            )
+        else:
+            row_id, trust_id = known
+        values = {
+            "state": state_to_json(state),
+            "index_value": index,
+            "at_risk": at_risk,
+            "as_of": state.as_of,
+            "updated_at": now,
+        }
+        # Core statements on the session's connection (its transaction): no ORM object of
+        # the row is loaded, tracked or flushed. None is held anywhere (this repository is
+        # the table's only reader, and it reads plain rows), so none can go stale.
+        connection = self.session.connection()
+        if trust_id is None:
+            inserted = connection.execute(_INSERT, {"customer_id": row_id, **values})
+            key = inserted.inserted_primary_key
+            assert key is not None  # a single row inserted
+            trust_id = int(key[0])
+        else:
+            connection.execute(_UPDATE, {"row": trust_id, **values})
+        self._rows[customer_id] = (row_id, trust_id)
 
     def flagged(self, limit: int) -> Sequence[tuple[str, TrustState]]:
         """Customers at risk at their last event, lowest index first."""
@@ -159,12 +239,15 @@ class TrustRepository:
     def all_states(self) -> Iterator[tuple[str, TrustState]]:
         """Every customer's stored state, in batches."""
         query = (
-            select(CustomerRow.external_id, CustomerTrustRow.state)
+            select(
+                CustomerRow.external_id, CustomerRow.id, CustomerTrustRow.id, CustomerTrustRow.state
+            )
             .join(CustomerRow, CustomerTrustRow.customer_id == CustomerRow.id)
             .order_by(CustomerTrustRow.id)
             .execution_options(yield_per=2000)
         )
-        for customer, state in self.session.execute(query):
+        for customer, row_id, trust_id, state in self.session.execute(query):
+            self._rows[customer] = (row_id, trust_id)
             yield customer, state_from_json(state)
 
     def customers_with_events(self) -> Sequence[str]:
@@ -190,21 +273,63 @@ class TrustRepository:
         return [_event(r, customer_id) for r in rows]
 
     def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
-        """Every customer's events, one customer at a time (for a rebuild), read in one pass."""
+        """Every customer's events, one customer at a time (for a rebuild), read in one pass
+        of plain rows: a rebuild reads every event there is, and making each row an ORM
+        object, or converting its values column type by column type, costs several times
+        what folding it does. Instants and details are read as the driver gives them and
+        converted here (`_Decoded`)."""
+        raw = [
+            type_coerce(column, String)
+            for column in (
+                TrustEventRow.occurred_at,
+                TrustEventRow.details,
+                TrustEventRow.recorded_at,
+            )
+        ]
         query = (
-            select(TrustEventRow, CustomerRow.external_id)
+            select(
+                CustomerRow.external_id,
+                raw[0],
+                TrustEventRow.kind,
+                TrustEventRow.source_type,
+                TrustEventRow.source_id,
+                raw[1],
+                raw[2],
+            )
             .join(CustomerRow, TrustEventRow.customer_id == CustomerRow.id)
             .order_by(TrustEventRow.customer_id, TrustEventRow.id)
-            .execution_options(yield_per=5000)
+            .execution_options(yield_per=20_000)
         )
+        decoded = _Decoded()
+        instant, details_of = decoded.instant, decoded.details
         current: str | None = None
         batch: list[TrustEvent] = []
-        for r, customer in self.session.execute(query):
+        for (
+            customer,
+            occurred,
+            kind,
+            source_type,
+            source_id,
+            details,
+            recorded,
+        ) in self.session.connection().execute(query):
             if customer != current:
                 if current is not None:
                     yield current, batch
                 current, batch = customer, []
-            batch.append(_event(r, customer))
+            batch.append(
+                _stored_event(
+                    {
+                        "customer_id": customer,
+                        "occurred_at": instant(occurred),
+                        "kind": kind,
+                        "source_type": source_type,
+                        "source_id": source_id,
+                        "details": details_of(details),
+                        "recorded_at": instant(recorded) if recorded is not None else None,
+                    }
+                )
+            )
         if current is not None:
             yield current, batch
 
