@@ -201,6 +201,20 @@ def test_a_label_event_names_its_kind_turn_and_evidence(kw: Keepword) -> None:
     assert event.details["evidence"] in subject.turns[1].text
 
 
+def test_a_label_found_again_in_the_same_conversation_names_its_first_turn(kw: Keepword) -> None:
+    labels = tuple(TurnLabel(turn, "shifts_cost", 0.9, (0, 4)) for turn in (3, 1, 5))
+    subject = conversation("c-fee", *((A if i % 2 else C, f"turn {i}") for i in range(6)))
+    store(kw, subject, ScriptedAuditor("m-1", labels=labels))
+
+    repeats = {e.source_id: e.details.get("repeat_of") for e in events(kw, "cust-1")}
+
+    assert repeats == {
+        "c-fee:1:shifts_cost": None,
+        "c-fee:3:shifts_cost": "c-fee:1:shifts_cost",
+        "c-fee:5:shifts_cost": "c-fee:1:shifts_cost",
+    }
+
+
 def test_a_finding_event_names_its_turns_and_the_promise_the_customer_chases(
     kw: Keepword,
 ) -> None:

@@ -6,7 +6,9 @@ One change since: which contributions a state keeps. The former fold kept the 50
 strongest as of its last event, which made a state depend on how it was reached (an
 event-by-event apply dropped contributions a fold from scratch kept); now a state keeps
 the EXPLAINED_MAX strongest of each way of fading, by a strength that does not change
-with time (`_strongest` below, written out plainly, as the oracle of the rule)."""
+with time (`_strongest` below, written out plainly, as the oracle of the rule). And one
+rule since: a breach said again in its conversation (details `repeat_of`) weighs the
+model's repeat_share of its points and compounds nothing."""
 
 from __future__ import annotations
 
@@ -113,10 +115,15 @@ class _Fold:
         if effect is Effect.BREACH and weight.points > 0:
             window = model.compound_window.total_seconds()
             self.recent = [t for t in self.recent if when - t <= window]
-            lost = weight.points * (1.0 + model.compound_step * len(self.recent))
+            repeat = "repeat_of" in event.details
+            if repeat:
+                lost = weight.points * model.repeat_share
+            else:
+                lost = weight.points * (1.0 + model.compound_step * len(self.recent))
             self.damage += lost
             self.recoverable += lost * model.recoverable_share
-            self.recent.append(when)
+            if not repeat:
+                self.recent.append(when)
             self.last_breach = when
             fades_as = "breach"
         elif effect is Effect.POSITIVE:

@@ -22,6 +22,7 @@ from keepword.domain.events import TrustEvent
 from keepword.domain.trust import (
     DEFAULT_WEIGHTS,
     EXPLAINED_MAX,
+    REPEAT_OF,
     RETRACTED,
     Effect,
     TrustModel,
@@ -75,6 +76,8 @@ def customer_events(draw: st.DrawFn, max_size: int = 60) -> list[TrustEvent]:
         details: dict[str, Any] = {"n": len(events)}
         if kind == RETRACTED:
             details["retracts"] = draw(st.sampled_from(KINDS))
+        elif draw(st.booleans()):
+            details[REPEAT_OF] = "conv-1:0:" + kind  # said again in its conversation
         events.append(
             _event(
                 at,
@@ -105,6 +108,8 @@ def _seeded(seed: int, customers: int) -> list[list[TrustEvent]]:
             details: dict[str, Any] = {"n": number}
             if kind == RETRACTED:
                 details["retracts"] = rng.choice(KINDS)
+            elif rng.random() < 0.3:
+                details[REPEAT_OF] = f"conv-{number // 5}:0:{kind}"
             source = rng.choice(["a", "b", "c", f"s{number}"])
             events.append(_event(at, kind, source, rng.choice(SOURCES), recorded, **details))
         found.append(events)
@@ -140,6 +145,7 @@ def models(draw: st.DrawFn) -> TrustModel:
             "credit_cap": draw(st.floats(0.5, 60)),
             "compound_step": draw(st.floats(0, 2)),
             "recoverable_share": draw(st.floats(0, 1)),
+            "repeat_share": draw(st.floats(0, 1)),
             "at_risk_fall": draw(st.floats(0, 40)),
             "breach_half_life_days": draw(days),
             "positive_half_life_days": draw(days),

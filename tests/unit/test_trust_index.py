@@ -85,6 +85,46 @@ def test_a_second_breach_months_later_costs_no_more_than_the_first() -> None:
     assert later == pytest.approx(alone, abs=0.01)
 
 
+@pytest.mark.parametrize("breach", ["shifts_cost", "blames_customer", "deflects", "rude"])
+def test_a_breach_said_again_in_its_conversation_is_one_incident(breach: str) -> None:
+    once = 70 - index([event(breach, 0, source="c1:1")])
+    again = [
+        event(breach, 0, source="c1:1"),
+        *(event(breach, n / 1000, source=f"c1:{n}", repeat_of="c1:1") for n in (2, 3, 4)),
+    ]
+    elsewhere = [event(breach, 0, source="c1:1"), event(breach, 1, source="c2:1")]
+
+    said_again = 70 - index(again)
+    # Each repeat weighs a quarter of the breach and compounds nothing...
+    assert said_again == pytest.approx(once * (1 + 3 * MODEL.repeat_share), abs=0.02)
+    # ...so three repeats cost less than the same breach again in another conversation.
+    assert said_again < 70 - index(elsewhere, at_days=1)
+
+
+def test_a_repeat_does_not_make_the_next_incident_compound_more() -> None:
+    first, later = event("promise_broken", 0, source="p1"), event("promise_broken", 5, source="p2")
+    repeat = event("rude", 0.01, source="c1:3", repeat_of="c1:2")
+    rude = event("rude", 0, source="c1:2")
+
+    with_repeat = fold([first, rude, repeat, later], MODEL)
+    without = fold([first, rude, later], MODEL)
+
+    assert len(with_repeat.recent_breaches) == len(without.recent_breaches) == 3
+
+
+def test_the_explanation_says_a_breach_was_said_again() -> None:
+    events = [
+        event("shifts_cost", 0, source="c1:1", evidence="Call-out fees apply"),
+        event("shifts_cost", 0.001, source="c1:2", evidence="The fee stands", repeat_of="c1:1"),
+    ]
+
+    lines = read(fold(events, MODEL), T0 + timedelta(days=1), MODEL).explanation
+
+    texts = {line.text for line in lines}
+    assert "Charged for the provider's fault: 'Call-out fees apply'" in texts
+    assert any("again, in the same conversation" in text and "fee stands" in text for text in texts)
+
+
 def test_renegotiating_before_the_due_costs_far_less_than_breaking() -> None:
     renegotiated = 70 - index([event("promise_renegotiated")])
     broken = 70 - index([event("promise_broken")])

@@ -31,6 +31,9 @@ from keepword.domain.errors import InvalidValue
 from keepword.domain.events import TrustEvent
 
 RETRACTED = "retracted"
+# In an event's details: the source id of the first event of the same kind in the same
+# conversation, when this one says it again (the audit marks them; see `repeat_share`).
+REPEAT_OF = "repeat_of"
 # The strongest contributions a state keeps of each way of fading (breach, positive): the
 # explanation of any later instant is drawn from them (see `_strongest`), so a reading's
 # `top` is exact up to this many lines.
@@ -109,6 +112,9 @@ class TrustModel:
     compound_window: timedelta = timedelta(days=30)
     compound_step: float = 0.5  # each earlier breach in the window adds half the weight again
     recoverable_share: float = 0.5  # at most half a breach's damage can be won back
+    # The same breach again in the same conversation (an agent repeating the fee he should
+    # not charge) weighs this share of its points and compounds nothing: one incident.
+    repeat_share: float = 0.25
     at_risk_below: float = 40.0
     at_risk_fall: float = 15.0
     at_risk_fall_window: timedelta = timedelta(days=30)
@@ -121,8 +127,9 @@ class TrustModel:
         for name in ("breach_half_life", "positive_half_life"):
             if getattr(self, name) <= timedelta(0):
                 raise InvalidValue(name, "a half-life is a positive duration")
-        if not 0 <= self.recoverable_share <= 1:
-            raise InvalidValue("recoverable_share", "a share between 0 and 1")
+        for name in ("recoverable_share", "repeat_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise InvalidValue(name, "a share between 0 and 1")
         if self.credit_cap <= 0:
             raise InvalidValue("credit_cap", "a positive number of points")
 
@@ -161,6 +168,7 @@ _NUMBERS = (
     "credit_cap",
     "compound_step",
     "recoverable_share",
+    "repeat_share",
     "at_risk_below",
     "at_risk_fall",
 )
@@ -411,10 +419,13 @@ class _Fold:
         if does == _DAMAGES:
             window = self._compound_window
             recent = [t for t in self.recent if when - t <= window]
-            lost = points * (1.0 + model.compound_step * len(recent))
+            if REPEAT_OF in event.details:
+                lost = points * model.repeat_share  # one incident, said again
+            else:
+                lost = points * (1.0 + model.compound_step * len(recent))
+                recent.append(when)
             damage += lost
             recoverable += lost * model.recoverable_share
-            recent.append(when)
             self.recent = recent
             self.last_breach = when
             fades_as = "breach"
@@ -557,8 +568,11 @@ def team_of(details: Mapping[str, Any]) -> str | None:
 def explaining(details: Mapping[str, Any]) -> dict[str, Any]:
     """Of an event's details, those its explanation and its team are read from (`read`'s
     words: `text`, `evidence`, a promise's `due`; `team_of`: `team`, and the team of the
-    `owner` or the `made_by`): what a stored contribution needs to keep of them."""
+    `owner` or the `made_by`; whether it repeats an earlier breach, not which): what a
+    stored contribution needs to keep of them."""
     kept = {key: details[key] for key in ("text", "evidence", "due", "team") if key in details}
+    if details.get(REPEAT_OF):
+        kept[REPEAT_OF] = True
     for key in ("owner", "made_by"):
         value = details.get(key)
         if isinstance(value, Mapping) and isinstance(value.get("team"), str):
@@ -616,6 +630,8 @@ def _plain(contribution: Contribution, now: datetime, model: TrustModel) -> str:
         return line
     if contribution.fades_as == "breach" and weight.effect is Effect.POSITIVE:
         words += " after a breach"
+    elif weight.effect is Effect.BREACH and details.get(REPEAT_OF):
+        words += " again, in the same conversation"
     return f"{words}: '{_short(text)}'" if text else words
 
 

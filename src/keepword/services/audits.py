@@ -17,7 +17,7 @@ from keepword.domain.conversations import Conversation
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
 from keepword.domain.promises import PromiseStatus
-from keepword.domain.trust import order_of
+from keepword.domain.trust import REPEAT_OF, order_of
 from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
 from keepword.services.promises import record_found_promises
 from keepword.services.trust import note_event
@@ -36,7 +36,8 @@ def _events_of(conversation: Conversation, result: AuditResult) -> dict[EventKey
     if conversation.customer_id is None:
         return {}
     events: dict[EventKey, TrustEvent] = {}
-    for found in result.labels:
+    first_of: dict[str, str] = {}  # label -> the source of its first turn here
+    for found in sorted(result.labels, key=lambda label: label.turn):
         source_id = f"{conversation.external_id}:{found.turn}:{found.label}"
         turn = conversation.turns[found.turn]
         details = {
@@ -49,6 +50,11 @@ def _events_of(conversation: Conversation, result: AuditResult) -> dict[EventKey
             details["agent"] = turn.agent_id
         if turn.team is not None:
             details["team"] = turn.team
+        # The same behaviour again in the same conversation is one incident said again:
+        # the trust fold weighs it less and compounds nothing on it (docs/trust-index.md).
+        first = first_of.setdefault(found.label, source_id)
+        if first != source_id:
+            details[REPEAT_OF] = first
         events[(conversation.customer_id, source_id)] = TrustEvent(
             conversation.customer_id, turn.at, found.label, "turn_label", source_id, details
         )

@@ -40,6 +40,7 @@ from keepword.domain.events import TrustEvent
 from keepword.domain.trust import (
     CHURN_SIGNALS,
     EXPLAINED_MAX,
+    REPEAT_OF,
     RETRACTED,
     Contribution,
     Effect,
@@ -354,6 +355,9 @@ class _Steps:
         self.recovery = kinds.recovery[by_step]
         self.churns = kinds.churns[by_step]
         self.neutral = kinds.neutral[by_step]
+        # A breach said again in its conversation (domain.trust.REPEAT_OF): one incident.
+        repeats = np.fromiter((REPEAT_OF in e.details for e in self.events), np.bool_, total)
+        self.repeat = repeats[self.layout]
         self.as_of = np.zeros(count)
         self.damage = np.zeros(count)
         self.credit = np.zeros(count)
@@ -405,7 +409,8 @@ class _Steps:
             fades_as_breach = (does == _DAMAGES) | (does == _SIGNALS)
             breaches = np.flatnonzero(does == _DAMAGES)
             if breaches.size:
-                self._breach(breaches, when[breaches], points[breaches])
+                repeat = self.repeat[here][breaches]
+                self._breach(breaches, when[breaches], points[breaches], repeat)
             builds = np.flatnonzero(does == _BUILDS)
             if builds.size:
                 recovery = self.recovery[here][builds]
@@ -431,7 +436,7 @@ class _Steps:
             self.fades_as_breach[here] = fades_as_breach
         return self
 
-    def _breach(self, who: Ints, at: Floats, points: Floats) -> None:
+    def _breach(self, who: Ints, at: Floats, points: Floats, repeat: Flags) -> None:
         model = self.model
         window = model.compound_window.total_seconds()
         head, tail = self.head[who], self.tail[who]
@@ -441,12 +446,18 @@ class _Steps:
             if not left.size:
                 break
             head[left] += 1
-        lost = points * (1.0 + model.compound_step * (tail - head))
+        # A repeat weighs its share and compounds nothing, nor is it a breach to compound on.
+        lost = np.where(
+            repeat,
+            points * model.repeat_share,
+            points * (1.0 + model.compound_step * (tail - head)),
+        )
         self.damage[who] += lost
         self.recoverable[who] += lost * model.recoverable_share
-        self.breach_at[tail] = at
+        new = ~repeat
+        self.breach_at[tail[new]] = at[new]
         self.head[who] = head
-        self.tail[who] = tail + 1
+        self.tail[who] = tail + new
         self.last_breach[who] = at
 
     def states(self) -> list[TrustState]:
