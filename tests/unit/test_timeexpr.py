@@ -1009,3 +1009,65 @@ def test_a_bare_hour_before_a_comma_is_a_clock_time(text: str, at: datetime) -> 
 
 def test_a_number_with_a_thousands_comma_is_no_clock_time() -> None:
     assert resolve_due("We sold it at 10,000 units.", WEDNESDAY, GB) is None
+
+
+# The scan of a text's words finds its sentence and clause boundaries from an expression
+# back, within the words a question reaches; the same words as the marks of the whole text.
+_SCAN_TEXTS = [
+    "Hi Sarah, we'll have the replacement sent out to you by Friday, and you should get it.",
+    "It left on Mon. 3rd; the e.g. case is 10.30 - we'll call at 4pm (or 5) \u2013 ok? Then",
+    "Thanks!\n\nYour refund of $20 goes out today. It will show in 3-5 days, so keep an eye "
+    "on it, and if not, call us - any time - on 0800 123 456 [option 2]: we'll fix it.",
+    " ".join(f"w{k}" + (". " if k % 17 == 0 else (", " if k % 7 == 0 else " ")) for k in range(90)),
+]
+
+
+@pytest.mark.parametrize("text", _SCAN_TEXTS)
+def test_the_scan_reads_the_same_sentence_and_clause_as_the_marks_of_the_whole_text(
+    text: str,
+) -> None:
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    from keepword.audit.timeexpr import expressions as e
+
+    lowered = text.lower()
+    pieces = e._TOKEN_SPLIT.split(lowered)
+    words, starts = pieces[1::2], list(accumulate(map(len, pieces)))[:-1:2]
+    assert words == e._TOKEN.findall(lowered)
+    sentence_marks = [m.start() for m in e._SENTENCE_MARK.finditer(text)]
+    clause_marks = [m.start() for m in e._CLAUSE_MARK.finditer(text)]
+
+    def after_mark(index: int, marks: list[int]) -> int:
+        before = bisect_left(marks, starts[index]) - 1
+        return bisect_left(starts, marks[before] + 1) if before >= 0 else 0
+
+    scan = e._Scan(text, lowered, words, starts)
+    for index in range(len(words)):
+        sentence = after_mark(index, sentence_marks)
+        for reach in (8, 30, 40):
+            assert scan.words_before(index, reach) == words[max(sentence, index - reach) : index]
+        assert scan.sentence_before(index) == words[max(sentence, index - 40) : index]
+        first = max(after_mark(index, clause_marks), index - 30)
+        starters = [k for k in range(first, index) if words[k] in e._CLAUSE_WORDS]
+        clause = words[starters[-1] + 1 : index] if starters else words[first:index]
+        assert scan.clause_before(index) == clause
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("We'll be there Friday the 14th.", local(2025, 3, 14, 23, 59, 59)),
+        ("We'll be there Friday, 14 March.", local(2025, 3, 14, 23, 59, 59)),
+        ("We'll be there Monday the seventeenth.", local(2025, 3, 17, 23, 59, 59)),
+        ("We'll be there Friday next week.", local(2025, 3, 21, 23, 59, 59)),
+        ("We'll be there Monday 17.", local(2025, 3, 17, 23, 59, 59)),
+        ("We'll be there tomorrow (13 March).", local(2025, 3, 13, 23, 59, 59)),
+        ("We'll be there tomorrow, the 13th.", local(2025, 3, 13, 23, 59, 59)),
+        ("We'll be there Friday, the engineer says.", local(2025, 3, 14, 23, 59, 59)),
+        ("We'll be there tomorrow with the part.", local(2025, 3, 13, 23, 59, 59)),
+    ],
+)
+def test_a_day_with_or_without_a_tail_that_dates_it(text: str, at: datetime) -> None:
+    # The tails are tried only where a number, a month or an ordinal word may follow.
+    assert due(text).at == at

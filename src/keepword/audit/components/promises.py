@@ -193,23 +193,52 @@ class PromiseFinder:
     def _find(self, document: AuditDocument, index: int, pointed: int, said_at: datetime) -> None:
         text = document.texts[index]
         spans = clauses(text)
-        # Each clause's due, resolved once: it decides both whether a clause promises and when.
-        dues = {span: _due_of(text, span, said_at, document.calendar) for span in spans}
+        calendar = document.calendar
+        # Each clause's due, resolved once and only when asked: whether a clause promises
+        # asks for it only when the clause speaks of the future and no cue says more, and
+        # the "elsewhere" rule below only when no promise has a time.
+        dues: dict[tuple[int, int], Due | None] = {}
+
+        def due_of(span: tuple[int, int]) -> Due | None:
+            if span in dues:
+                return dues[span]
+            due = dues[span] = _due_of(text, span, said_at, calendar)
+            return due
+
+        # Each clause's look-alike check, made once and only when asked: whether a clause
+        # promises asks for it only once its words would promise, the "elsewhere" rule below
+        # only of a clause with a time.
+        vetoes: dict[tuple[int, int], bool] = {}
+
+        def vetoed(span: tuple[int, int]) -> bool:
+            veto = vetoes.get(span)
+            if veto is None:
+                veto = vetoes[span] = _NOT_A_PROMISE.search(text, span[0], span[1]) is not None
+            return veto
+
         on_event = {span for span in spans if _ON_EVENT.search(text, span[0], span[1])}
+        # A clause promises when no look-alike is in it and its words promise: the cheap
+        # checks first, the look-alike check next, and the due (the dearest) last.
         promising = [
             span
             for span in spans
-            if _NOT_A_PROMISE.search(text, span[0], span[1]) is None
-            and (
-                span in on_event
-                or _PROMISE.search(text, span[0], span[1]) is not None
-                or (
-                    _FUTURE_PASSIVE.search(text, span[0], span[1]) is not None
-                    and kind_of(text[span[0] : span[1]]) != "other"
+            if (
+                (
+                    span in on_event
+                    or _PROMISE.search(text, span[0], span[1]) is not None
+                    or (
+                        _FUTURE_PASSIVE.search(text, span[0], span[1]) is not None
+                        and kind_of(text[span[0] : span[1]]) != "other"
+                    )
                 )
-                # A future with a time, even a vague one: "your final statement will
-                # follow in the coming weeks" promises it, with no due.
-                or (_FUTURE.search(text, span[0], span[1]) is not None and dues[span])
+                and not vetoed(span)
+            )
+            # A future with a time, even a vague one: "your final statement will follow in
+            # the coming weeks" promises it, with no due.
+            or (
+                _FUTURE.search(text, span[0], span[1]) is not None
+                and not vetoed(span)
+                and due_of(span) is not None
             )
         ]
         if not promising:
@@ -218,7 +247,7 @@ class PromiseFinder:
         found: list[_Found] = []
         for span in promising:
             kind = _kind(text[span[0] : span[1]], span in on_event)
-            due = dues[span]
+            due = due_of(span)
             # One promise per kind and due: the same thing said twice in a turn is one.
             if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
                 found.append(_Found(kind, span, due, span in on_event))
@@ -231,11 +260,11 @@ class PromiseFinder:
             # clause of its own; it belongs to the turn's first promise.
             elsewhere = next(
                 (
-                    dues[span]
+                    due
                     for span in spans
                     if span not in promising
-                    and _at(dues[span]) is not None
-                    and _NOT_A_PROMISE.search(text, span[0], span[1]) is None
+                    and not vetoed(span)
+                    and _at(due := due_of(span)) is not None
                 ),
                 None,
             )

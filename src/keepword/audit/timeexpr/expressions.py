@@ -501,6 +501,28 @@ def _date_pattern(p: str) -> str:
 """
 
 
+def _lead_guard(lead: str, words: list[str]) -> str:
+    """A lookahead that passes only where `lead` and then a digit, "the" before a digit or
+    an ordinal word, or the first three letters of one of `words` follow: a necessary
+    condition of an optional tail whose alternatives all start so, which the regex engine
+    checks far quicker than it tries them (at each try of a branch it saves and restores
+    the marks of every group before it)."""
+    prefixes = sorted({word[:3] for word in words})
+    ordinals = sorted({word[:3] for word in ORDINAL_WORDS})
+    return (
+        rf"(?={lead}(?:\d|the\s+(?:\d|{'|'.join(ordinals)})"
+        rf"|{'|'.join(re.escape(prefix) for prefix in prefixes)}))"
+    )
+
+
+# A weekday's tail ("Friday the 13th", "Thursday, June 13", "Monday next week", "Wednesday
+# 27"): after white space and a comma, a number, "the" and a number or an ordinal word,
+# "of", "next", "this", a month or an ordinal word.
+_WEEKDAY_TAIL_GUARD = _lead_guard(r"\s*,?\s*", [*MONTHS, *ORDINAL_WORDS, "of", "next", "this"])
+# A near day's date ("tomorrow, Sep 13", "tomorrow (13 March)", "tomorrow the 13th").
+_REL_TAIL_GUARD = _lead_guard(r"\s*,?\s*\(?\s*", [*MONTHS, *ORDINAL_WORDS])
+
+
 _WEEKDAY_TAIL = rf"""
     (?:
         \s*,?\s*(?:the\s+)?(?P<wdord>\d{{1,2}}){_ORD_SUFFIX}\b(?!\s+of\s+{_MONTH})
@@ -518,12 +540,13 @@ _DAY = rf"""
     (?:
         (?P<rel>today|tonight|tonite|tomorrow|tmrw|tmr|tomorow|yesterday
             |(?:the\s+)?day\s+after\s+tomorrow)
-        (?:(?:\s*,\s*|\s+(?P<relparen>\(\s*)|\s+)(?P<reldate>{_date_pattern("r")})(?(relparen)\s*\))
-          | \s*,?\s*(?:the\s+)?(?P<relord>\d{{1,2}}){_ORD_SUFFIX}\b(?!\s+of\s+{_MONTH}))?
+        (?:{_REL_TAIL_GUARD}
+            (?:(?:\s*,\s*|\s+(?P<relparen>\(\s*)|\s+)(?P<reldate>{_date_pattern("r")})(?(relparen)\s*\))
+          | \s*,?\s*(?:the\s+)?(?P<relord>\d{{1,2}}){_ORD_SUFFIX}\b(?!\s+of\s+{_MONTH})))?
       | (?P<wkmod>(?:next|this|coming|this\s+coming|upcoming|this\s+upcoming|following|
             the\s+following|last|previous|past|this\s+past)\s+)?
         (?:(?P<wkpre>next|this)\s+week\s*,?\s*(?:on\s+)?)?
-        (?P<wd>{_WEEKDAY})(?!\w)(?P<wdtail>{_WEEKDAY_TAIL})?
+        (?P<wd>{_WEEKDAY})(?!\w)(?P<wdtail>{_WEEKDAY_TAIL_GUARD}{_WEEKDAY_TAIL})?
       | (?P<date>{_date_pattern("")})
       | the\s+(?P<ord>\d{{1,2}}){_ORD_SUFFIX}\b(?:\s+day)?
         (?P<ordmonth>\s+(?:of\s+)?(?:this|next|each|every)\s+month
@@ -781,7 +804,7 @@ _TRIGGERS = {token: tuple(k for k in _ORDER if k in kinds) for token, kinds in _
 _TOKEN = re.compile(r"[a-z]+|\d+")
 # The same, splitting: the gaps and the words in turn, so that where each word starts is
 # a running sum of lengths (`find_expressions`), with no match object made per word.
-_TOKEN_SPLIT = re.compile(r"([a-z]+|\d+)")
+_TOKEN_SPLIT = re.compile(r"([a-z]++|\d++)")  # possessive: the same tokens, found sooner
 
 
 _TRIGGER_WORDS = frozenset(_TRIGGERS)
@@ -809,24 +832,47 @@ def _may_start_at_a_word(lowered: str) -> bool:
     in it, a trigger word that needs no particular word after it or one before one of its
     followers. Exact: `_candidates` finds one exactly when this is true."""
     if lowered.isascii():
-        words: list[bytes] | list[str] = lowered.encode().translate(_LETTERS_ONLY).split()
-        triggers, followed, pairs = _BYTE_TRIGGERS, _BYTE_FOLLOWED, _BYTE_PAIRS
-    else:
-        words = _TOKEN_SPLIT.split(lowered)[1::2]
-        triggers, followed, pairs = _TRIGGER_WORDS, _FOLLOWED, _PAIRS  # type: ignore[assignment]
-    present = triggers.intersection(words)
+        return _may_start_at_an_ascii_word(lowered.encode())
+    words = _TOKEN_SPLIT.split(lowered)[1::2]
+    present = _TRIGGER_WORDS.intersection(words)
     if not present:
         return False
-    if not present.issubset(followed):
+    if not present.issubset(_FOLLOWED):
         return True
-    return not pairs.isdisjoint(pairwise(words))
+    return not _PAIRS.isdisjoint(pairwise(words))
+
+
+def _may_start_at_an_ascii_word(raw: bytes) -> bool:
+    """`_may_start_at_a_word` for an ASCII text, as its bytes."""
+    words = raw.translate(_LETTERS_ONLY).split()
+    present = _BYTE_TRIGGERS.intersection(words)
+    if not present:
+        return False
+    if not present.issubset(_BYTE_FOLLOWED):
+        return True
+    return not _BYTE_PAIRS.isdisjoint(pairwise(words))
+
+
+_DIGIT_BYTES = b"0123456789"
+
+
+def _no_time_word(lowered: str) -> bool:
+    """True when the lower-cased text holds no number and no word an expression may start
+    at, so certainly no time expression. An ASCII text is read as bytes: deleting its
+    digits with `bytes.translate` tells whether it has one several times quicker than a
+    regex search for one."""
+    if lowered.isascii():
+        raw = lowered.encode()
+        return len(raw.translate(None, _DIGIT_BYTES)) == len(raw) and not (
+            _may_start_at_an_ascii_word(raw)
+        )
+    return _DIGIT.search(lowered) is None and not _may_start_at_a_word(lowered)
 
 
 def might_hold_time(text: str) -> bool:
     """False when `text` certainly holds no time expression: no number and no word an
     expression can start at. A few passes at C speed, for the many texts with no time."""
-    lowered = text.lower()
-    return _DIGIT.search(lowered) is not None or _may_start_at_a_word(lowered)
+    return not _no_time_word(text.lower())
 
 
 # --- context: how the clause uses an expression ---------------------------------------
@@ -963,16 +1009,16 @@ _CLAUSE_MARK = re.compile(
 class _Scan:
     """A text and its word tokens (lower case, with their positions), for the questions
     the context asks: which words come before an expression, in its clause, its sentence.
-    Boundaries are found with `str.rfind` from the expression back, only when asked."""
+    Boundaries are looked for only when asked, and only among the words the question can
+    reach back to (40 for a sentence, 30 for a clause)."""
 
     def __init__(self, text: str, lowered: str, words: list[str], starts: list[int]) -> None:
         self.text = text
         self.lowered = lowered
         self.words = words
         self.starts = starts  # where each word starts
-        self._sentence_marks: list[int] | None = None  # where sentences end, found once
-        self._clause_marks: list[int] | None = None
-        self._clause_words: list[int] | None = None  # where "and", "but", "so"... are
+        # Token index -> the first token of its sentence, or 40 tokens back if later.
+        self._sentence_floors: dict[int, int] = {}
 
     def gap_before(self, index: int) -> str:
         """The characters between token `index` and the one before it."""
@@ -981,40 +1027,61 @@ class _Scan:
             return self.text[:start]
         return self.text[self.starts[index - 1] + len(self.words[index - 1]) : start]
 
-    def _first_after_mark(self, index: int, marks: list[int]) -> int:
-        """The first token after the last mark before token `index` (0 with none)."""
-        before = bisect_left(marks, self.starts[index]) - 1
-        return bisect_left(self.starts, marks[before] + 1) if before >= 0 else 0
-
-    def _sentence_start(self, index: int) -> int:
-        """The first token of the sentence that holds token `index`."""
-        if self._sentence_marks is None:
-            self._sentence_marks = [m.start() for m in _SENTENCE_MARK.finditer(self.text)]
-        return self._first_after_mark(index, self._sentence_marks)
+    def _sentence_floor(self, index: int) -> int:
+        """The first token of the sentence that holds token `index`, or the token 40 before
+        it when the sentence starts earlier: the last `_SENTENCE_MARK` in between, found
+        from `index` back with `str.rfind`."""
+        floor = self._sentence_floors.get(index)
+        if floor is not None:
+            return floor
+        text, starts = self.text, self.starts
+        floor = max(0, index - 40)
+        low, high = starts[floor], starts[index]
+        mark = text.rfind("\n", low, high)  # a line break is always one
+        for stop in ".!?;":  # a stop only before white space
+            at = text.rfind(stop, low, high)
+            while at > mark:
+                if text[at + 1 : at + 2].isspace():
+                    mark = at
+                    break
+                at = text.rfind(stop, low, at)
+        if mark >= 0:
+            floor = bisect_left(starts, mark + 1, floor, index)
+        self._sentence_floors[index] = floor
+        return floor
 
     def words_before(self, index: int, count: int) -> list[str]:
-        """Up to `count` words before token `index`, within its sentence."""
-        return self.words[max(self._sentence_start(index), index - count) : index]
+        """Up to `count` (at most 40) words before token `index`, within its sentence."""
+        return self.words[max(self._sentence_floor(index), index - count) : index]
 
     def clause_before(self, index: int) -> list[str]:
         """The words of the clause before token `index` (up to 30): back to a stop, a
         comma, a bracket or a dash, or a word that starts a clause ("and", "but", "so")."""
-        if self._clause_marks is None:
-            self._clause_marks = [m.start() for m in _CLAUSE_MARK.finditer(self.text)]
-            self._clause_words = list(
-                compress(count(), map(_CLAUSE_WORDS.__contains__, self.words))
-            )
-        first = max(self._first_after_mark(index, self._clause_marks), index - 30)
-        assert self._clause_words is not None
+        starts, words = self.starts, self.words
+        first = max(0, index - 30)
+        high = starts[index]
+        # The last mark among the 30 words before `index`; the search reads one character
+        # past them, as far as a mark's condition looks ahead.
+        mark = -1
+        for found in _CLAUSE_MARK.finditer(self.text, starts[first], high + 1):
+            at = found.start()
+            if at >= high:
+                break
+            mark = at
+        if mark >= 0:
+            first = bisect_left(starts, mark + 1, first, index)
+        clause = words[first:index]
+        if _CLAUSE_WORDS.isdisjoint(clause):
+            return clause
         # The last word before `index` that starts a clause, if it is not before `first`.
-        last = bisect_left(self._clause_words, index) - 1
-        if last >= 0 and self._clause_words[last] >= first:
-            return self.words[self._clause_words[last] + 1 : index]
-        return self.words[first:index]
+        for back in range(index - 1, first - 1, -1):
+            if words[back] in _CLAUSE_WORDS:
+                return words[back + 1 : index]
+        return clause
 
     def sentence_before(self, index: int) -> list[str]:
         """The words of the sentence before token `index` (up to 40)."""
-        return self.words[max(self._sentence_start(index), index - 40) : index]
+        return self.words[self._sentence_floor(index) : index]
 
 
 def _is_past_verb(word: str, before: str) -> bool:
@@ -1198,8 +1265,20 @@ _COPULA_HINT = re.compile(r" is| are| was| were|being| will be|['\u2019]s|\)")
 
 
 def _maybe_copula(after: str) -> bool:
-    """A cheap look for "is", "are", "'s"... right after an expression."""
-    return _COPULA_HINT.search(after, 0, 24) is not None
+    """A cheap look for "is", "are", "'s"... right after an expression (`_COPULA_HINT`
+    within its first 24 characters, with `in`: quicker than a search)."""
+    head = after[:24]
+    return (
+        " is" in head
+        or " are" in head
+        or " was" in head
+        or " were" in head
+        or "being" in head
+        or " will be" in head
+        or "'s" in head
+        or "\u2019s" in head
+        or ")" in head
+    )
 
 
 def _maybe_ago(after: str) -> bool:
@@ -1990,11 +2069,20 @@ def find_expressions(text: str) -> list[Expression]:
     """Every time expression in `text`, in order, each with its span and context."""
     scanned = _masked(text)
     lowered = scanned.lower()
-    if _DIGIT.search(lowered) is None and not _may_start_at_a_word(lowered):
-        return []  # most texts: no number and no word a time expression starts with
+    # Most texts hold no number and no word a time expression starts with (`_no_time_word`,
+    # here with whether the text holds a number kept for `_candidates`).
+    if lowered.isascii():
+        raw = lowered.encode()
+        numbers = len(raw.translate(None, _DIGIT_BYTES)) != len(raw)
+        if not numbers and not _may_start_at_an_ascii_word(raw):
+            return []
+    else:
+        numbers = _DIGIT.search(lowered) is not None
+        if not numbers and not _may_start_at_a_word(lowered):
+            return []
     pieces = _TOKEN_SPLIT.split(lowered)
     words = pieces[1::2]
-    candidates = _candidates(words)
+    candidates = _candidates(words, numbers)
     if not candidates:
         return []
     parsers, subject = _LOWER_PARSERS, lowered
@@ -2022,7 +2110,11 @@ def find_expressions(text: str) -> list[Expression]:
                 match = _PARSERS[kind].match(scanned, start)  # "10am et al": no zone
                 if match is None or match.end() == start:
                     continue
-            begin, first = _prefix_start(scan, index, _PREFIX_WORDS[kind], taken)
+            prefix_words = _PREFIX_WORDS[kind]
+            if index and words[index - 1] in prefix_words:
+                begin, first = _prefix_start(scan, index, prefix_words, taken)
+            else:
+                begin, first = start, index  # no word before it that bounds it: most
             expression = _parse(kind, match, scan, scanned[begin:start], begin, first)
             if expression is not None:
                 found.append(expression)
@@ -2122,15 +2214,15 @@ def _kinds_at(word: str, following: str) -> tuple[str, ...]:
     )
 
 
-def _candidates(words: list[str]) -> list[int]:
+def _candidates(words: list[str], numbers: bool = True) -> list[int]:
     """The indexes of the words an expression may start at: numbers, and trigger words
-    followed by a word that can continue them ("the" only before "end", "weekend", "5th"...)."""
+    followed by a word that can continue them ("the" only before "end", "weekend", "5th"...).
+    `numbers` False says the text holds no digit, so no word is a number."""
     # The numbers and the trigger words, picked out at C speed (words are letters a-z or
     # digits, and `str.isdigit` holds for every digit a word can be made of).
     maybe = list(compress(count(), map(_TRIGGERS.__contains__, words)))
-    numbers = list(compress(count(), map(str.isdigit, words)))
-    if numbers:
-        maybe = sorted(maybe + numbers)
+    if numbers and (found := list(compress(count(), map(str.isdigit, words)))):
+        maybe = sorted(maybe + found)
     if not maybe:
         return maybe
     last = len(words) - 1

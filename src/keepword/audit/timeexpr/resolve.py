@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import itemgetter
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -109,7 +109,9 @@ def resolve_due(
     only past events and other background), and a Due with `at=None` when it holds only
     vague ones ("shortly", "asap", "a few days").
     """
-    if said_at.tzinfo is None or said_at.utcoffset() is None:
+    zone = said_at.tzinfo
+    # A ZoneInfo or a fixed offset always gives an offset: asked only of other zones.
+    if zone is None or (type(zone) not in _ALWAYS_AWARE and said_at.utcoffset() is None):
         raise ValueError("said_at must be timezone-aware")
     found = find_expressions(text)  # itself returns at once when no word could start one
     if not found:
@@ -118,6 +120,7 @@ def resolve_due(
 
 
 _ORDER = itemgetter(0, 1, 2)
+_ALWAYS_AWARE = (ZoneInfo, timezone)
 _ANCHORED = frozenset({"after_anchor", "before_anchor"})
 
 
@@ -175,6 +178,12 @@ class _Reading:
 
     def due(self, found: list[Expression]) -> Due | None:
         """The due the expressions give, by the rules of the module docstring."""
+        if len(found) == 1:
+            # Most clauses hold one expression: no pair to join, no order to choose, and no
+            # day of the clause for it to count from (a relative one is no day itself).
+            expression = found[0]
+            due = self._single(0, expression, {})[0]
+            return due if due is not None and expression.context not in _BACKGROUND else None
         # Only a relative expression counts from a day; most clauses hold none, and then
         # no day needs reading as an anchor and none is consumed.
         relative = False
