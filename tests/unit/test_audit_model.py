@@ -65,7 +65,9 @@ def turns() -> list[tuple[TurnInput, TurnFeatures]]:
 
 
 def _named_totals(model: LabelModel, named: TurnFeatures) -> np.ndarray:
-    rows = [row for row in model.rows_of(named) if row is not None]
+    # Each named feature once, as training reads a turn (keepword.audit.training: a turn's
+    # features are a set of columns, each worth 1).
+    rows = sorted({row for row in model.rows_of(named) if row is not None})
     weights = np.array([model.weights_of(row) for row in rows]).reshape(len(rows), -1)
     return weights.sum(axis=0) + np.array([model.bias[label] for label in model.labels])
 
@@ -90,6 +92,44 @@ def test_the_fast_path_gives_each_turn_the_probabilities_of_its_named_features(
     expected = np.array([_named_totals(model, named) for _, named in turns])
 
     assert np.allclose(batch.probabilities, 1 / (1 + np.exp(-np.clip(expected, -30, 30))))
+
+
+@pytest.mark.parametrize(
+    ("once", "again"),
+    [
+        ("thanks thanks thanks thanks", "thanks thanks thanks thanks thanks thanks"),
+        ("@a @b still broken", "@a @b @c @d @e still broken"),
+        ("no no refund please", "no no no no refund please"),
+    ],
+)
+def test_a_feature_said_again_in_a_turn_counts_once_as_in_training(
+    model: LabelModel, once: str, again: str
+) -> None:
+    inputs = [_customer_turn(once), _customer_turn(again)]
+    assert {*inputs[0].words} == {*inputs[1].words}
+
+    first, second = model.score(inputs).probabilities
+
+    assert np.array_equal(first, second)
+
+
+def _customer_turn(text: str) -> TurnInput:
+    conversation = next(
+        parsed.conversation
+        for _, parsed in parse_conversation_lines(
+            split_lines(
+                '{"id": "c-1", "channel": "social", "started_at": "2026-01-05T09:00:00+00:00", '
+                f'"turns": [{{"speaker": "customer", "text": "{text}"}}]}}'
+            )
+        )
+    )
+    document = AuditDocument(conversation)
+    LanguageCheck()(document)
+    PhraseCues()(document)
+    context = contexts(document.texts, document.speakers, document.cues)[0]
+    return turn_features(
+        text, document.tokens[0], Speaker.CUSTOMER, document.cues[0], context, document.vetoes[0]
+    ).source
 
 
 def test_the_fast_path_points_at_the_evidence_the_named_features_point_at(

@@ -29,13 +29,15 @@ class ModelError(ValueError):
 
 @dataclass
 class ScoredBatch:
-    """The feature rows a batch of turns hit, kept so evidence needs no second lookup.
+    """The feature rows a batch of turns hit, kept so evidence needs no second lookup of
+    the named features and pairs (`LabelModel.evidence` looks its turn's words up again).
 
     Row -1 is the model's all-zero row: an unknown feature adds nothing. Turn
-    t's rows are `rows[starts[t]:]`: first -1, then one per named feature, one
-    per word (its `w:` feature) and one per word again (its stem); its pairs
-    are `pair_rows[word_starts[t]:word_starts[t + 1] - 1]`, pair p joining
-    words p and p + 1.
+    t's rows are `rows[starts[t]:]`: first -1, then one per named feature, then
+    one per distinct word (its `w:` feature) and one per distinct stem, as a
+    turn's features are a set in training; its pairs are
+    `pair_rows[word_starts[t]:word_starts[t + 1] - 1]`, pair p joining words p
+    and p + 1 (the sums count each distinct pair once).
     """
 
     inputs: Sequence[TurnInput]
@@ -130,10 +132,13 @@ class LabelModel:
         for given in inputs:
             words = given.words
             starts.append(len(rows))
-            rows.append(-1)  # no turn's segment is empty, so reduceat sums each one right
+            rows.append(-1)  # every turn's segment starts at a row of its own
             rows += map(names_get, given.names, minus)
-            rows += map(word_get, words, minus)
-            rows += map(stem_get, [w[:STEM] if has_stem(w) else "" for w in words], minus)
+            # Each word and stem once: training reads a turn's features as a set, so "@a @b
+            # @c @d" is no more evidence than "@a" (nor "no no no no" than "no").
+            distinct = dict.fromkeys(words)
+            rows += map(word_get, distinct, minus)
+            rows += map(stem_get, dict.fromkeys([w[:STEM] for w in distinct if has_stem(w)]), minus)
             ids += map(token_id, words, repeat(other))
             word_starts.append(len(ids))
         row_array = np.array(rows, dtype=np.int64)
@@ -143,7 +148,8 @@ class LabelModel:
         return ScoredBatch(inputs, probabilities, row_array, starts, pair_rows, word_starts)
 
     def _sums(self, rows: Any, starts: list[int], pair_rows: Any, word_starts: list[int]) -> Any:
-        """Each turn's sum of the weight rows it hit, features and pairs together.
+        """Each turn's sum of the weight rows it hit, features and pairs together, each
+        distinct feature once (as training reads a turn).
 
         Only the known rows are gathered (about half are unknown, -1, and add nothing),
         and each label's column is summed per turn with one `bincount`: a third quicker
@@ -155,8 +161,19 @@ class LabelModel:
         every_row = np.concatenate((rows, pair_rows))
         every_turn = np.concatenate((turn_of_row, turn_of_pair))
         known = every_row >= 0
-        weights = self._matrix[every_row[known]]
-        owners = every_turn[known]
+        owners, hit = every_turn[known], every_row[known]
+        paired = np.flatnonzero(known[len(rows) :]) + len(rows)
+        if len(paired):
+            # A pair said twice in a turn ("<handle> <handle>" in "@a @b @c") counts once:
+            # of the known pairs (few), only the first of each turn and row is kept.
+            size = len(self._matrix)
+            keys = every_turn[paired] * size + every_row[paired]
+            _, first = np.unique(keys, return_index=True)
+            keep = known.copy()
+            keep[paired] = False
+            keep[paired[first]] = True
+            owners, hit = every_turn[keep], every_row[keep]
+        weights = self._matrix[hit]
         return np.stack(
             [
                 np.bincount(owners, weights=weights[:, label], minlength=turns)
@@ -197,8 +214,6 @@ class LabelModel:
         given = batch.inputs[turn]
         count, rows = len(given.words), batch.rows
         named = batch.starts[turn] + 1
-        words = named + len(given.names)
-        stems = words + count
         first_word = batch.word_starts[turn]
         best, best_span = 0.0, WHOLE_TURN
         for position, span in enumerate(given.name_spans):
@@ -206,10 +221,17 @@ class LabelModel:
             if weight > best and span != WHOLE_TURN:
                 best, best_span = weight, span
         found: tuple[int, int] | None = None
+        # The batch holds each distinct word once; evidence needs every word in its place.
+        word_get, stem_get = self._word_row.get, self._stem_row.get
+        words = given.words
+        word_rows = np.fromiter(map(word_get, words, repeat(-1)), np.int64, count)
+        stem_rows = np.fromiter(
+            (stem_get(w[:STEM], -1) if has_stem(w) else -1 for w in words), np.int64, count
+        )
         for segment, width in (
-            (rows[words:stems], 0),
+            (word_rows, 0),
             (batch.pair_rows[first_word : first_word + count - 1], 1),
-            (rows[stems : stems + count], 0),
+            (stem_rows, 0),
         ):
             if not len(segment):
                 continue
