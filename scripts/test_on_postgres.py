@@ -166,9 +166,7 @@ def fresh_databases(server_url: str, count: int) -> Iterator[str]:
         with psycopg.connect(server_url, autocommit=True) as connection:
             for name in names:
                 connection.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(name)
-                    )
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
         say(f"dropped {', '.join(names)}")
 
