@@ -3,6 +3,7 @@ equal to a rebuild, read in one row, with customers at risk announced once."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +21,11 @@ from keepword.domain.customers import Customer
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
 from keepword.domain.trust import fold, read
-from keepword.services.conversations import IncomingConversation, store_conversation
+from keepword.services.conversations import (
+    IncomingConversation,
+    import_conversations,
+    store_conversation,
+)
 from keepword.services.events import record_trust_event
 from keepword.services.ports import PageRequest
 from keepword.services.trust import (
@@ -96,6 +101,45 @@ def test_a_rebuild_agrees_with_the_index_kept_event_by_event(kw: Keepword) -> No
     report = rebuild_trust(kw.uow, T0 + timedelta(days=5))
 
     assert (report.customers, report.events, report.changed) == (2, 6, 0)
+
+
+def _conversation(id: str, days: float, customer: str, *texts: str) -> IncomingConversation:
+    at = T0 + timedelta(days=days)
+    speakers = itertools.cycle([Speaker.CUSTOMER, Speaker.AGENT])
+    turns = [
+        Turn(speaker, text, at + timedelta(minutes=i))
+        for i, (speaker, text) in enumerate(zip(speakers, texts, strict=False))
+    ]
+    return IncomingConversation(Conversation(id, at, turns, customer_id=customer))
+
+
+BACKFILL = [  # a helpdesk export: not in order of time, two customers mixed
+    ("c-3", 9, "cust-1", "Still no refund?", "Sorry, that's not my department, call billing."),
+    ("c-1", 0, "cust-1", "My modem keeps dropping.", "I'm sorry, I'll fix this today."),
+    ("c-9", 4, "cust-2", "The app crashes.", "You must have installed it wrong."),
+    ("c-2", 5, "cust-1", "It is dropping again!", "That's not our fault, it's your wifi."),
+    ("c-8", 1, "cust-2", "Where is my parcel?", "I've checked: it arrives tomorrow by noon."),
+]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 200])
+def test_an_import_in_any_order_and_batch_keeps_the_index_a_rebuild_gives(
+    kw: Keepword, batch_size: int
+) -> None:
+    lines = [(n, _conversation(*row)) for n, row in enumerate(BACKFILL, start=1)]
+
+    import_conversations(kw.uow, lines, T0, auditor=default_auditor(), batch_size=batch_size)
+
+    when = T0 + timedelta(days=10)
+    stored = {c: trust_of(kw.uow(), c, when).reading for c in ("cust-1", "cust-2")}
+    assert {c: r.index for c, r in stored.items()} != {"cust-1": 70.0, "cust-2": 70.0}
+    assert rebuild_trust(kw.uow, when).changed == 0
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        for customer, reading in stored.items():
+            from_scratch = read(fold(uow.trust.events_of(customer), model), when, model)
+            assert reading.index == from_scratch.index
+            assert reading.explanation == from_scratch.explanation
 
 
 def test_a_customer_who_becomes_at_risk_is_announced_to_webhooks_once(kw: Keepword) -> None:

@@ -13,6 +13,7 @@ from keepword.domain.customers import Customer
 from keepword.domain.errors import Conflict, DomainError
 from keepword.services.audits import calendar_for, record_audit
 from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
+from keepword.services.trust import folding_once
 from keepword.services.upserts import Upserted, save_stamped
 
 
@@ -201,19 +202,22 @@ def import_conversations(
 
     def flush() -> None:
         uow = uow_factory()
+        # A customer's trust index takes the batch's events once (their conversations
+        # may come in any order of time), not once an event.
         with uow:
-            for line, incoming in pending:
-                try:
-                    created = _store(uow, incoming, now, auditor)
-                except DomainError as error:
-                    report.rejected.append(
-                        RejectedLine(line, str(error), incoming.conversation.external_id)
-                    )
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
+            with folding_once(uow):
+                for line, incoming in pending:
+                    try:
+                        created = _store(uow, incoming, now, auditor)
+                    except DomainError as error:
+                        report.rejected.append(
+                            RejectedLine(line, str(error), incoming.conversation.external_id)
+                        )
+                        continue
+                    if created:
+                        report.created += 1
+                    else:
+                        report.updated += 1
             uow.commit()
         if on_line is not None:
             on_line(len(pending))

@@ -8,8 +8,10 @@ customer's stored index in the same transaction: reading an index is one row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -26,6 +28,7 @@ from keepword.domain.trust import (
     apply,
     fold,
     history,
+    order_of,
     read,
     team_of,
     trust_model_of,
@@ -54,17 +57,60 @@ def note_event(uow: UnitOfWork, event: TrustEvent) -> None:
     unit of work. An event older than the customer's latest, or a retraction, folds the
     customer's events again from scratch, so the stored index always equals a rebuild.
     Callers append a transaction's events in fold order (`order_of`) to spare refolds.
-    A customer who becomes at risk is announced to the `customer.at_risk` webhooks."""
+    A customer who becomes at risk is announced to the `customer.at_risk` webhooks.
+
+    Inside `folding_once(uow)` the event is appended at once and folded when that block
+    ends, with the customer's other events of the block."""
     uow.trust_events.append(event)
+    batch = _batch.get()
+    if batch is not None and batch.uow is uow:
+        batch.events.setdefault(event.customer_id, []).append(event)
+        return
+    _fold_in(uow, event.customer_id, [event])
+
+
+@dataclass
+class _Batch:
+    uow: UnitOfWork
+    events: dict[str, list[TrustEvent]] = field(default_factory=dict)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("keepword_trust_batch", default=None)
+
+
+@contextmanager
+def folding_once(uow: UnitOfWork) -> Iterator[None]:
+    """Within the block, `note_event` on `uow` appends each event at once and folds each
+    customer's events of the block into their index once, when the block ends (still in
+    the same unit of work, before its commit). An import of many conversations refolds
+    a customer once, not once for every event older than the one before; the stored
+    index is the same. Whether a customer became at risk is judged once, at the end.
+    If the block raises, nothing is folded: the unit of work is rolled back anyway."""
+    batch = _Batch(uow)
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for customer_id, events in batch.events.items():
+        _fold_in(uow, customer_id, events)
+
+
+def _fold_in(uow: UnitOfWork, customer_id: str, events: list[TrustEvent]) -> None:
+    """Fold `events` (appended already) into the customer's stored index: one by one when
+    they all come after it in fold order, else all the customer's events from scratch."""
     model = _model(uow)
-    stored = uow.trust.get(event.customer_id)
+    stored = uow.trust.get(customer_id)
     was_at_risk = stored[1] if stored else False
     state = stored[0] if stored else TrustState()
-    if event.kind == RETRACTED or not state.folds_after(event):
-        state = fold(uow.trust.events_of(event.customer_id), model)
+    ordered = sorted(events, key=order_of) if len(events) > 1 else events
+    if any(e.kind == RETRACTED for e in ordered) or not state.folds_after(ordered[0]):
+        state = fold(uow.trust.events_of(customer_id), model)
     else:
-        state = apply(state, event, model)
-    _save(uow, event.customer_id, state, model, was_at_risk, event.recorded_at or event.occurred_at)
+        for event in ordered:
+            state = apply(state, event, model)
+    last = ordered[-1]
+    _save(uow, customer_id, state, model, was_at_risk, last.recorded_at or last.occurred_at)
 
 
 def _save(
