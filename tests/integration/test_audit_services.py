@@ -21,6 +21,7 @@ from keepword.services.audits import RETRACTED, audit_stored_conversation, reaud
 from keepword.services.conversations import IncomingConversation, store_conversation
 from keepword.services.ports import ListFilter, Page, PageRequest, StoredLabel
 from keepword.services.queries import list_found_labels, list_trust_events
+from keepword.services.trust import rebuild_trust, trust_of
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
@@ -399,6 +400,27 @@ def test_reaudit_audits_only_conversations_of_another_model_version(kw: Keepword
 
     assert count == 2
     assert sorted(current.audited) == ["c-old-1", "c-old-2"]
+
+
+def test_reaudit_that_finds_less_keeps_each_index_a_rebuild_gives(kw: Keepword) -> None:
+    # Conversations of one customer stored out of order of time, then audited by a model
+    # that finds only the apologies: every other label is retracted, batch by batch.
+    for number, day in enumerate([9, 0, 5, 2]):
+        store(kw, faulty(f"c-{number}", started=DAY_1 + timedelta(days=day)), Auditor(None))
+    apologies = tuple(label for label in stored_labels(kw) if label.label == "apologizes")
+    fewer = ScriptedAuditor("v9", labels=apologies)
+
+    reaudit_outdated(kw.uow, fewer, LATER, batch_size=3)
+
+    report = rebuild_trust(kw.uow, LATER)
+    assert (report.customers, report.changed) == (1, 0)
+    assert trust_of(kw.uow(), "cust-1", LATER).reading.index > 70
+
+
+def stored_labels(kw: Keepword) -> list[TurnLabel]:
+    result = stored_audit(kw, "c-0")
+    assert result is not None
+    return list(result.labels)
 
 
 def test_reaudit_audits_conversations_never_audited(kw: Keepword) -> None:

@@ -20,7 +20,7 @@ from keepword.domain.promises import PromiseStatus
 from keepword.domain.trust import REPEAT_OF, order_of
 from keepword.services.ports import ConversationAuditor, UnitOfWork, UnitOfWorkFactory
 from keepword.services.promises import record_found_promises
-from keepword.services.trust import note_event
+from keepword.services.trust import folding_once, note_event
 
 RETRACTED = "retracted"
 
@@ -196,11 +196,14 @@ def reaudit_outdated(
             pending = uow.audits.outdated(auditor.model_version, batch_size)
             if not pending:
                 return total
-            for conversation_id in pending:
-                conversation = uow.conversations.get(conversation_id)
-                if conversation is not None:
-                    calendar = calendar_for(uow, conversation.customer_id)
-                    record_audit(uow, conversation, auditor.audit(conversation, calendar), now)
+            # A new model retracts and adds labels: each customer refolds once a batch.
+            with folding_once(uow):
+                for conversation_id in pending:
+                    conversation = uow.conversations.get(conversation_id)
+                    if conversation is not None:
+                        calendar = calendar_for(uow, conversation.customer_id)
+                        result = auditor.audit(conversation, calendar)
+                        record_audit(uow, conversation, result, now)
             uow.commit()
         total += len(pending)
         if on_batch is not None:
