@@ -356,7 +356,11 @@ class _Steps:
         self.churns = kinds.churns[by_step]
         self.neutral = kinds.neutral[by_step]
         # A breach said again in its conversation (domain.trust.REPEAT_OF): one incident.
-        repeats = np.fromiter((REPEAT_OF in e.details for e in self.events), np.bool_, total)
+        # Only breaches are asked, the details of no other event are read.
+        repeats = np.zeros(total, np.bool_)
+        events = self.events
+        damaging = np.flatnonzero(kinds.does[codes] == _DAMAGES).tolist()
+        repeats[damaging] = [REPEAT_OF in events[i].details for i in damaging]
         self.repeat = repeats[self.layout]
         self.as_of = np.zeros(count)
         self.damage = np.zeros(count)
