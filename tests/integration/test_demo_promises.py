@@ -83,7 +83,7 @@ def test_after_one_clock_round_only_what_the_stories_break_is_broken(kw: Keepwor
 
     swept, _ = ClockWorker(kw).run_once(CLOCK)
 
-    assert report == OutcomeReport(kept=25, withdrawn=13, already_closed=0, not_found=0)
+    assert report == OutcomeReport(kept=27, withdrawn=13, already_closed=0, not_found=0)
     broken = {(p.conversation_id, p.turn) for p in _ledger(kw) if p.status is PromiseStatus.BROKEN}
     assert broken == STORY_BROKEN | NEVER_SHOWN_KEPT
     assert len(swept.broken) == len(STORY_BROKEN | NEVER_SHOWN_KEPT)
@@ -143,7 +143,7 @@ def test_applying_the_outcomes_again_skips_what_is_closed_and_counts_what_is_mis
     again = apply_outcomes(kw.uow, read_outcomes(), NOW)
     extra = apply_outcomes(kw.uow, PromiseOutcomes(kept=(lost,)), NOW)
 
-    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=38, not_found=0)
+    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=40, not_found=0)
     assert extra == OutcomeReport(not_found=1)
     assert _snapshot(kw) == before
 
@@ -154,14 +154,14 @@ def test_loading_the_demo_twice_gives_the_same_ledger(kw: Keepword) -> None:
 
     again = _load(kw)
 
-    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=38, not_found=0)
+    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=40, not_found=0)
     assert _snapshot(kw) == before
 
 
 def test_outcomes_of_promises_nobody_recorded_are_skipped_and_counted(kw: Keepword) -> None:
     report = apply_outcomes(kw.uow, read_outcomes(), NOW)
 
-    assert report == OutcomeReport(not_found=38)
+    assert report == OutcomeReport(not_found=40)
     assert _ledger(kw) == []
 
 

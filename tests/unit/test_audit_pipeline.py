@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keepword.audit.auditor import Auditor
+from keepword.audit.components.cues import PhraseCues
 from keepword.audit.components.promises import PromiseFinder, kind_of
 from keepword.audit.document import AuditDocument, Evidence
 from keepword.audit.labels import LABELS, PROMISE
@@ -431,3 +432,56 @@ def test_a_duty_in_the_past_is_no_promise() -> None:
     assert _promises(
         "I'm sorry, you should have been told about the fee. I'll refund it by Friday."
     ) == {("refund", _end_of(14))}
+
+
+def _undecided_promises(text: str) -> set[tuple[str, datetime | None]]:
+    """The (kind, due) of the promises the finder reads in an agent turn the model did not
+    decide as promising, with the phrase cues found as the audit finds them."""
+    conversation = make_conversation(
+        turns=[
+            Turn(Speaker.CUSTOMER, "Any news?", SAID - timedelta(minutes=1)),
+            Turn(Speaker.AGENT, text, SAID, "a-7", "support"),
+        ]
+    )
+    document = AuditDocument(conversation, GB_CALENDAR)
+    PhraseCues()(document)
+    PromiseFinder()(document)
+    return {(p.kind, p.due) for p in document.promises}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A promise cue with a definite time: a promise, whatever the model thought.
+        (
+            "Bad luck, I'm afraid. I'll e-mail you by end of day with the new date.",
+            {("update", _end_of(12))},
+        ),
+        ("Understood. We will call you tomorrow at 9am.", {("callback", _at(13, 9))}),
+        # Only the clauses the cue marks with a definite time.
+        (
+            "I'm checking with the depot, and I'll text you on Friday.",
+            {("update", _end_of(14))},
+        ),
+    ],
+)
+def test_an_undecided_turn_promises_where_a_cue_names_a_definite_time(
+    text: str, expected: set[tuple[str, datetime | None]]
+) -> None:
+    assert _undecided_promises(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll look into it and get back to you.",  # no time
+        "We'll be in touch soon.",  # a vague time
+        "DM us your order number and I'll check it today.",  # waits on the customer
+        "I can send an engineer on Friday. Would you like that?",  # an offer
+        "The engineer came on Monday.",  # no promise cue
+    ],
+)
+def test_an_undecided_turn_without_a_cue_and_a_definite_time_promises_nothing(
+    text: str,
+) -> None:
+    assert _undecided_promises(text) == set()

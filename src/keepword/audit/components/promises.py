@@ -17,6 +17,7 @@ from keepword.audit.document import AuditDocument
 from keepword.audit.labels import PROMISE
 from keepword.audit.results import Promise
 from keepword.audit.timeexpr import BusinessCalendar, Due, resolve_due
+from keepword.domain.conversations import Speaker
 
 # A sentence ends at ., ! or ? before white space, or at a line break: "t.co/x" and
 # "10.30" stay whole. Within a sentence a promise ends where another begins: at a
@@ -179,16 +180,49 @@ class _Found:
 
 
 class PromiseFinder:
-    """Turns the turns decided as promising into promises with a kind and a due."""
+    """Turns the turns decided as promising into promises with a kind and a due.
+
+    Also an agent turn the model left under its threshold where a promise cue fired and no
+    look-alike did: a clause of it that the cue marks and that names a definite time
+    ("I'll e-mail you by end of day") is a promise by any reading. Only such clauses are
+    taken from it; a cue with no time, or a vague one, is not enough.
+    """
 
     name = "promises"
-    requires = frozenset({"texts", "promising", "calendar"})
+    requires = frozenset({"texts", "promising", "calendar", "cues", "speakers"})
     assigns = frozenset({"promises"})
 
     def __call__(self, document: AuditDocument) -> None:
         turns = document.conversation.turns
-        for index, evidence in sorted(document.promising.items()):
-            self._find(document, index, evidence.span[0], turns[index].at)
+        promising = document.promising
+        for index in range(len(turns)):
+            evidence = promising.get(index)
+            if evidence is not None:
+                self._find(document, index, evidence.span[0], turns[index].at)
+            elif document.speakers[index] is Speaker.AGENT and any(
+                cue.label == PROMISE for cue in document.cues[index]
+            ):
+                self._find_definite(document, index, turns[index].at)
+
+    def _find_definite(self, document: AuditDocument, index: int, said_at: datetime) -> None:
+        """The promises of the clauses a promise cue marks that name a definite time, in a
+        turn with no look-alike anywhere: an offer ("Would you like that?") or a condition
+        on the customer ("DM us your number and I'll look into it today") may sit in the
+        clause or sentence beside the one that seems to promise."""
+        text = document.texts[index]
+        if _NOT_A_PROMISE.search(text) is not None:
+            return
+        found: list[_Found] = []
+        for span in clauses(text):
+            if _PROMISE.search(text, span[0], span[1]) is None:
+                continue
+            due = _due_of(text, span, said_at, document.calendar)
+            if due is None or due.at is None:
+                continue
+            kind = _kind(text[span[0] : span[1]], False)
+            if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
+                found.append(_Found(kind, span, due))
+        document.promises.extend(_promise(index, text, promise) for promise in found)
 
     def _find(self, document: AuditDocument, index: int, pointed: int, said_at: datetime) -> None:
         text = document.texts[index]
