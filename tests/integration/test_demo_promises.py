@@ -83,12 +83,12 @@ def test_after_one_clock_round_only_what_the_stories_break_is_broken(kw: Keepwor
 
     swept, _ = ClockWorker(kw).run_once(CLOCK)
 
-    assert report == OutcomeReport(kept=27, withdrawn=13, already_closed=0, not_found=0)
+    assert report == OutcomeReport(kept=27, withdrawn=12, already_closed=0, not_found=0)
     broken = {(p.conversation_id, p.turn) for p in _ledger(kw) if p.status is PromiseStatus.BROKEN}
     assert broken == STORY_BROKEN | NEVER_SHOWN_KEPT
     assert len(swept.broken) == len(STORY_BROKEN | NEVER_SHOWN_KEPT)
     cancelled = [p for p in _ledger(kw) if p.status is PromiseStatus.CANCELLED]
-    assert len(cancelled) == 13
+    assert len(cancelled) == 12
     for promise in cancelled:
         reasons = [c.details["reason"] for c in promise.history if c.what == "cancelled"]
         assert len(reasons) == 1
@@ -107,7 +107,7 @@ def test_the_stories_keep_the_engineer_and_the_refunds_and_break_the_3_day_activ
     assert promised.status is PromiseStatus.BROKEN
     assert promised.due == datetime(2026, 9, 14, 23, 59, 59, tzinfo=MANILA)
     assert _at(kw, "conv-0016", 4, "within one working day").status is PromiseStatus.BROKEN
-    assert _at(kw, "conv-0016", 2, "flagged it to operations").status is PromiseStatus.CANCELLED
+    assert _at(kw, "conv-0016", 2, "still sitting with").status is PromiseStatus.CANCELLED
     live = _at(kw, "conv-0019", 4, "live by 9am tomorrow")
     assert live.status is PromiseStatus.KEPT
     assert live.closed_at == datetime(2026, 9, 22, 7, 30, tzinfo=MANILA)
@@ -143,7 +143,7 @@ def test_applying_the_outcomes_again_skips_what_is_closed_and_counts_what_is_mis
     again = apply_outcomes(kw.uow, read_outcomes(), NOW)
     extra = apply_outcomes(kw.uow, PromiseOutcomes(kept=(lost,)), NOW)
 
-    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=40, not_found=0)
+    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=39, not_found=0)
     assert extra == OutcomeReport(not_found=1)
     assert _snapshot(kw) == before
 
@@ -154,14 +154,14 @@ def test_loading_the_demo_twice_gives_the_same_ledger(kw: Keepword) -> None:
 
     again = _load(kw)
 
-    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=40, not_found=0)
+    assert again == OutcomeReport(kept=0, withdrawn=0, already_closed=39, not_found=0)
     assert _snapshot(kw) == before
 
 
 def test_outcomes_of_promises_nobody_recorded_are_skipped_and_counted(kw: Keepword) -> None:
     report = apply_outcomes(kw.uow, read_outcomes(), NOW)
 
-    assert report == OutcomeReport(not_found=40)
+    assert report == OutcomeReport(not_found=39)
     assert _ledger(kw) == []
 
 

@@ -7,6 +7,7 @@ points at the same evidence as the plain reading of the named features.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,17 @@ from keepword.adapters.helpdesk.records import parse_conversation_lines, split_l
 from keepword.audit.components.cues import PhraseCues
 from keepword.audit.components.language import LanguageCheck
 from keepword.audit.document import AuditDocument
-from keepword.audit.features import WHOLE_TURN, TurnFeatures, TurnInput, contexts, turn_features
+from keepword.audit.features import (
+    WHOLE_TURN,
+    TurnContext,
+    TurnFeatures,
+    TurnInput,
+    contexts,
+    sentence_ends,
+    turn_features,
+)
 from keepword.audit.model import LabelModel, load_model, model_from_json
+from keepword.audit.tokens import tokens
 from keepword.domain.conversations import Speaker
 from keepword.services.conversations import IncomingConversation
 
@@ -73,16 +83,30 @@ def _named_totals(model: LabelModel, named: TurnFeatures) -> np.ndarray:
 
 
 def _named_evidence(model: LabelModel, named: TurnFeatures, label: str) -> tuple[int, int]:
-    """The reading of taxonomy evidence by names: the strongest positive feature with a span."""
+    """The reading of evidence by names: each feature with a span adds its weight to the
+    sentence it starts in, and the evidence is the strongest positive feature of the
+    sentence with the highest sum (of the whole turn when no sum is positive)."""
     column = model.labels.index(label)
-    best, span = 0.0, WHOLE_TURN
-    for index, row in enumerate(model.rows_of(named)):
-        if row is None:
+    ends = sentence_ends(named.source.text)
+    given = len(named.source.names)
+    # Summed in the fast path's order: words, pairs, stems, then the named features.
+    order = [*range(given, len(named.names)), *range(given)]
+    sums = [0.0] * (len(ends) + 1)
+    candidates = []
+    for index in order:
+        row = model.rows_of(named)[index]
+        span = named.span_of(index)
+        if row is None or span == WHOLE_TURN:
             continue
         weight = model.weights_of(row)[column]
-        if weight > best and named.span_of(index) != WHOLE_TURN:
-            best, span = weight, named.span_of(index)
-    return span
+        sums[bisect_right(ends, span[0])] += weight
+        candidates.append((index, weight, span))
+    chosen = sums.index(max(sums)) if max(sums) > 0 else None
+    best, found = 0.0, WHOLE_TURN
+    for _, weight, span in sorted(candidates):  # in the order turn_features names them
+        if weight > best and (chosen is None or bisect_right(ends, span[0]) == chosen):
+            best, found = weight, span
+    return found
 
 
 def test_the_fast_path_gives_each_turn_the_probabilities_of_its_named_features(
@@ -149,3 +173,39 @@ def test_the_fast_path_points_at_the_evidence_the_named_features_point_at(
 def test_a_model_of_another_format_is_refused_with_what_to_do() -> None:
     with pytest.raises(ValueError, match="keepword train"):
         model_from_json({"format": 1, "version": "old"})
+
+
+def test_the_evidence_is_in_the_sentence_whose_words_say_it_most() -> None:
+    # One word of the first sentence weighs most, but the second says it more in all.
+    toy = LabelModel(
+        "toy",
+        ["deflects"],
+        {"deflects": 0.0},
+        {"deflects": 0.5},
+        {"w:fee": [(0, 1.2)], "w:complaints": [(0, 1.0)], "w:team": [(0, 0.6)]},
+    )
+    text = "The fee stands. Please ask our complaints team."
+    given = _agent_turn(text)
+
+    span = toy.evidence(toy.score([given]), 0, "deflects")
+
+    assert text[span[0] : span[1]] == "complaints"
+
+
+def test_with_no_sentence_of_positive_weight_the_evidence_is_the_strongest_word() -> None:
+    toy = LabelModel(
+        "toy",
+        ["deflects"],
+        {"deflects": 0.0},
+        {"deflects": 0.5},
+        {"w:fee": [(0, 0.3)], "w:stands": [(0, -1.0)], "w:ask": [(0, -2.0)]},
+    )
+    text = "The fee stands. Please ask."
+
+    span = toy.evidence(toy.score([_agent_turn(text)]), 0, "deflects")
+
+    assert text[span[0] : span[1]] == "fee"
+
+
+def _agent_turn(text: str) -> TurnInput:
+    return turn_features(text, tokens(text), Speaker.AGENT, [], TurnContext()).source

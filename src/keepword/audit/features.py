@@ -37,6 +37,16 @@ _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b
 _NOT_ASCII_UPPER = bytes(b for b in range(256) if not 65 <= b <= 90)
 
 
+# A sentence ends at a run of stops or line breaks and the white space after it.
+SENTENCE_END = re.compile(r"[.!?\n]+\s*")
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of `text` but the last ends (the offset after its stop and the
+    white space that follows): character c lies in sentence `bisect_right(ends, c)`."""
+    return [match.end() for match in SENTENCE_END.finditer(text)]
+
+
 def has_stem(token: str) -> bool:
     """Whether a token is long enough to give a stem feature (placeholders never do)."""
     return len(token) > STEM + 1 and token[0] != "<"

@@ -7,6 +7,7 @@ and must be safe to load and easy to inspect ("why did this turn get deflects?")
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -16,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from keepword.audit.features import STEM, WHOLE_TURN, TurnFeatures, TurnInput, has_stem
+from keepword.audit.features import (
+    STEM,
+    WHOLE_TURN,
+    TurnFeatures,
+    TurnInput,
+    has_stem,
+    sentence_ends,
+)
+from keepword.audit.tokens import token_spans
 
 # 2: features from keepword.audit.features of Keepword 0.2 (per-pattern cues, stems, "?"/"!").
 FORMAT = 2
@@ -205,22 +214,23 @@ class LabelModel:
         return self.score(turns).probabilities
 
     def evidence(self, batch: ScoredBatch, turn: int, label: str) -> tuple[int, int]:
-        """The span of the feature that pushed `label` most on `turn` of the batch ((0, 0): none).
+        """The span of the feature that pushed `label` most on `turn` of the batch, within the
+        sentence that pushed it most ((0, 0): none).
 
-        Candidates are taken in the order `turn_features` names them (cues and
-        whole-turn features, words, pairs, stems), so ties go the same way.
+        Each feature with a span (a cue, a word, a word pair, a stem) adds its weight for
+        the label to the sentence it starts in. The evidence is the strongest feature of
+        the sentence with the highest sum: where the turn's words say it most, not where
+        one word weighs most ("The visit was logged as a call-out and the fee remains
+        payable. If you disagree, you can ask our complaints team." deflects in its second
+        sentence). With no sentence of positive sum, the strongest feature of the turn.
+        Candidates are taken in the order `turn_features` names them (cues and whole-turn
+        features, words, pairs, stems), so ties go the same way.
         """
         column = self._matrix[:, self.index[label]]
         given = batch.inputs[turn]
         count, rows = len(given.words), batch.rows
         named = batch.starts[turn] + 1
         first_word = batch.word_starts[turn]
-        best, best_span = 0.0, WHOLE_TURN
-        for position, span in enumerate(given.name_spans):
-            weight = float(column[rows[named + position]])
-            if weight > best and span != WHOLE_TURN:
-                best, best_span = weight, span
-        found: tuple[int, int] | None = None
         # The batch holds each distinct word once; evidence needs every word in its place.
         word_get, stem_get = self._word_row.get, self._stem_row.get
         words = given.words
@@ -228,14 +238,39 @@ class LabelModel:
         stem_rows = np.fromiter(
             (stem_get(w[:STEM], -1) if has_stem(w) else -1 for w in words), np.int64, count
         )
-        for segment, width in (
-            (word_rows, 0),
-            (batch.pair_rows[first_word : first_word + count - 1], 1),
-            (stem_rows, 0),
-        ):
-            if not len(segment):
+        segments = (
+            (column[word_rows], 0),
+            (column[batch.pair_rows[first_word : first_word + count - 1]], 1),
+            (column[stem_rows], 0),
+        )
+        names = [
+            (float(column[rows[named + position]]), span)
+            for position, span in enumerate(given.name_spans)
+            if span != WHOLE_TURN
+        ]
+        # Which sentence each word and each named feature starts in.
+        ends = sentence_ends(given.text)
+        token_sentence = np.array(
+            [bisect_right(ends, start) for start, _ in token_spans(given.text)[:count]],
+            dtype=np.int64,
+        )
+        sums = np.zeros(len(ends) + 1)
+        for weights, width in segments:
+            np.add.at(sums, token_sentence[: count - width], weights)
+        for weight, span in names:
+            sums[bisect_right(ends, span[0])] += weight
+        chosen = int(sums.argmax()) if sums.max() > 0 else None
+
+        best, best_span = 0.0, WHOLE_TURN
+        for weight, span in names:
+            if weight > best and (chosen is None or bisect_right(ends, span[0]) == chosen):
+                best, best_span = weight, span
+        found: tuple[int, int] | None = None
+        for weights, width in segments:
+            if not len(weights):
                 continue
-            weights = column[segment]
+            if chosen is not None:
+                weights = np.where(token_sentence[: count - width] == chosen, weights, -np.inf)
             top = int(weights.argmax())  # the first of equal weights, as the names path takes
             if weights[top] > best:
                 best, found = float(weights[top]), (top, top + width)

@@ -7,13 +7,10 @@ that pushed the model most.
 
 from __future__ import annotations
 
-import re
-
 from keepword.audit.document import AuditDocument, Evidence
+from keepword.audit.features import SENTENCE_END
 from keepword.audit.labels import PROMISE
 from keepword.audit.results import TurnLabel
-
-_SENTENCE_END = re.compile(r"[.!?\n]+\s*")
 
 
 def sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -22,9 +19,9 @@ def sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
         start = len(text) - len(text.lstrip())
         return (start, len(text.rstrip()))
     start = 0
-    for match in _SENTENCE_END.finditer(text, 0, span[0]):
+    for match in SENTENCE_END.finditer(text, 0, span[0]):
         start = match.end()
-    end_match = _SENTENCE_END.search(text, span[1])
+    end_match = SENTENCE_END.search(text, span[1])
     end = end_match.start() + len(end_match.group().rstrip()) if end_match else len(text)
     return (start, max(end, span[1]))
 
