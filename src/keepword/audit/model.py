@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
@@ -55,6 +55,8 @@ class ScoredBatch:
     starts: list[int]
     pair_rows: Any
     word_starts: list[int]
+    # Per turn, what evidence reads of its words whatever the label (`LabelModel._placed`).
+    placed: dict[int, tuple[Any, Any, Any, list[int]]] = field(default_factory=dict)
 
 
 class LabelModel:
@@ -231,13 +233,7 @@ class LabelModel:
         count, rows = len(given.words), batch.rows
         named = batch.starts[turn] + 1
         first_word = batch.word_starts[turn]
-        # The batch holds each distinct word once; evidence needs every word in its place.
-        word_get, stem_get = self._word_row.get, self._stem_row.get
-        words = given.words
-        word_rows = np.fromiter(map(word_get, words, repeat(-1)), np.int64, count)
-        stem_rows = np.fromiter(
-            (stem_get(w[:STEM], -1) if has_stem(w) else -1 for w in words), np.int64, count
-        )
+        word_rows, stem_rows, token_sentence, ends = self._placed(batch, turn)
         segments = (
             (column[word_rows], 0),
             (column[batch.pair_rows[first_word : first_word + count - 1]], 1),
@@ -248,18 +244,16 @@ class LabelModel:
             for position, span in enumerate(given.name_spans)
             if span != WHOLE_TURN
         ]
-        # Which sentence each word and each named feature starts in.
-        ends = sentence_ends(given.text)
-        token_sentence = np.array(
-            [bisect_right(ends, start) for start, _ in token_spans(given.text)[:count]],
-            dtype=np.int64,
-        )
-        sums = np.zeros(len(ends) + 1)
-        for weights, width in segments:
-            np.add.at(sums, token_sentence[: count - width], weights)
-        for weight, span in names:
-            sums[bisect_right(ends, span[0])] += weight
-        chosen = int(sums.argmax()) if sums.max() > 0 else None
+        chosen: int | None = None
+        if ends:  # more than one sentence: which one says it most
+            sums = np.zeros(len(ends) + 1)
+            for weights, width in segments:
+                sums += np.bincount(
+                    token_sentence[: count - width], weights=weights, minlength=len(sums)
+                )
+            for weight, span in names:
+                sums[bisect_right(ends, span[0])] += weight
+            chosen = int(sums.argmax()) if sums.max() > 0 else None
 
         best, best_span = 0.0, WHOLE_TURN
         for weight, span in names:
@@ -277,6 +271,34 @@ class LabelModel:
         if found is not None:
             best_span = given.words_span(*found)
         return best_span
+
+    def _placed(self, batch: ScoredBatch, turn: int) -> tuple[Any, Any, Any, list[int]]:
+        """A turn's word rows and stem rows, word by word (the batch holds each distinct
+        word once), the sentence each word starts in, and where its sentences end (none
+        for a turn of one sentence); worked out once a turn, whatever the label."""
+        found = batch.placed.get(turn)
+        if found is not None:
+            return found
+        given = batch.inputs[turn]
+        words, count = given.words, len(given.words)
+        word_get, stem_get = self._word_row.get, self._stem_row.get
+        word_rows = np.fromiter(map(word_get, words, repeat(-1)), np.int64, count)
+        stem_rows = np.fromiter(
+            (stem_get(w[:STEM], -1) if has_stem(w) else -1 for w in words), np.int64, count
+        )
+        text = given.text
+        # A stop at the very end closes the last sentence, it opens none.
+        ends = [end for end in sentence_ends(text) if end < len(text)]
+        token_sentence = (
+            np.array(
+                [bisect_right(ends, start) for start, _ in token_spans(text)[:count]],
+                dtype=np.int64,
+            )
+            if ends
+            else np.zeros(count, np.int64)
+        )
+        found = batch.placed[turn] = (word_rows, stem_rows, token_sentence, ends)
+        return found
 
     def to_json(self) -> dict[str, Any]:
         """The model as the JSON document `load_model` reads."""
