@@ -177,34 +177,30 @@ def test_a_model_of_another_format_is_refused_with_what_to_do() -> None:
 
 def test_the_evidence_is_in_the_sentence_whose_words_say_it_most() -> None:
     # One word of the first sentence weighs most, but the second says it more in all.
-    toy = LabelModel(
-        "toy",
-        ["deflects"],
-        {"deflects": 0.0},
-        {"deflects": 0.5},
-        {"w:fee": [(0, 1.2)], "w:complaints": [(0, 1.0)], "w:team": [(0, 0.6)]},
-    )
-    text = "The fee stands. Please ask our complaints team."
-    given = _agent_turn(text)
+    weights = {"w:fee": 1.2, "w:complaints": 1.0, "w:team": 0.6}
 
-    span = toy.evidence(toy.score([given]), 0, "deflects")
+    found = _toy_evidence(weights, "The fee stands. Please ask our complaints team.")
 
-    assert text[span[0] : span[1]] == "complaints"
+    assert found == "complaints"
 
 
 def test_with_no_sentence_of_positive_weight_the_evidence_is_the_strongest_word() -> None:
+    weights = {"w:fee": 0.3, "w:stands": -1.0, "w:ask": -2.0}
+
+    assert _toy_evidence(weights, "The fee stands. Please ask.") == "fee"
+
+
+def _toy_evidence(weights: dict[str, float], text: str) -> str:
+    """The words a model of these feature weights for deflects alone shows as evidence."""
     toy = LabelModel(
         "toy",
         ["deflects"],
         {"deflects": 0.0},
         {"deflects": 0.5},
-        {"w:fee": [(0, 0.3)], "w:stands": [(0, -1.0)], "w:ask": [(0, -2.0)]},
+        {name: [(0, weight)] for name, weight in weights.items()},
     )
-    text = "The fee stands. Please ask."
-
     span = toy.evidence(toy.score([_agent_turn(text)]), 0, "deflects")
-
-    assert text[span[0] : span[1]] == "fee"
+    return text[span[0] : span[1]]
 
 
 def _agent_turn(text: str) -> TurnInput:

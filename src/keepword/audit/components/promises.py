@@ -219,9 +219,7 @@ class PromiseFinder:
             due = _due_of(text, span, said_at, document.calendar)
             if due is None or due.at is None:
                 continue
-            kind = _kind(text[span[0] : span[1]], False)
-            if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
-                found.append(_Found(kind, span, due))
+            _add_once(found, _Found(_kind(text[span[0] : span[1]], False), span, due))
         document.promises.extend(_promise(index, text, promise) for promise in found)
 
     def _find(self, document: AuditDocument, index: int, pointed: int, said_at: datetime) -> None:
@@ -281,10 +279,7 @@ class PromiseFinder:
         found: list[_Found] = []
         for span in promising:
             kind = _kind(text[span[0] : span[1]], span in on_event)
-            due = due_of(span)
-            # One promise per kind and due: the same thing said twice in a turn is one.
-            if not any(f.kind == kind and _at(f.due) == _at(due) for f in found):
-                found.append(_Found(kind, span, due, span in on_event))
+            _add_once(found, _Found(kind, span, due_of(span), span in on_event))
         # A promise that waits on an event takes no other clause's time: "the fix is
         # rolling out in a couple of days and I'll DM you as soon as it's live" does not
         # promise the DM in a couple of days.
@@ -313,6 +308,13 @@ class PromiseFinder:
             if _at(promise.due) is None and promise.kind in timed and not promise.on_event:
                 continue
             document.promises.append(_promise(index, text, promise))
+
+
+def _add_once(found: list[_Found], promise: _Found) -> None:
+    """Add `promise` unless one of its kind and due is there: the same thing said twice in
+    a turn is one promise."""
+    if not any(f.kind == promise.kind and _at(f.due) == _at(promise.due) for f in found):
+        found.append(promise)
 
 
 def _kind(clause: str, on_event: bool) -> str:
