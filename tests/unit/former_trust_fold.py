@@ -133,7 +133,10 @@ class _Fold:
                 self.damage -= won
                 self.recoverable -= won
                 fades_as = "breach"
-            else:
+            elif (
+                self.last_breach is None
+                or when - self.last_breach > model.goodwill_after_breach.total_seconds()
+            ):
                 self.credit += weight.points
         elif effect is Effect.SIGNAL:
             self.damage += weight.points

@@ -152,6 +152,7 @@ def models(draw: st.DrawFn) -> TrustModel:
             "compound_window_days": draw(st.floats(-2, 120)),
             "at_risk_fall_window_days": draw(st.floats(-2, 120)),
             "churn_after_breach_days": draw(st.floats(-2, 200)),
+            "goodwill_after_breach_days": draw(st.floats(-2, 60)),
             "weights": overrides,
         }
     )

@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from keepword.domain.errors import InvalidValue
@@ -143,10 +143,15 @@ def test_taking_ownership_apologising_and_keeping_a_promise_win_back_part_of_the
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([*ROUTINE, "promise_kept"]), min_size=1, max_size=60))
-def test_no_amount_of_repair_wins_back_more_than_was_lost(repairs: list[str]) -> None:
-    breach = event("blames_customer", 0)
-    events = [breach] + [
+@given(
+    st.sampled_from([*SEVERE, "deflects", "rude", "customer_chased"]),
+    st.lists(st.sampled_from([*ROUTINE, "promise_kept"]), min_size=1, max_size=60),
+)
+# Once the breach's recoverable part was all won back, each further courtesy used to add
+# goodwill: 35 times "owns" on the day of a blame lifted the index to 70.33.
+@example("blames_customer", ["owns"] * 35)
+def test_no_amount_of_repair_wins_back_more_than_was_lost(breach: str, repairs: list[str]) -> None:
+    events = [event(breach, 0)] + [
         event(kind, 0.01 * (i + 1), source=f"r{i}") for i, kind in enumerate(repairs)
     ]
 
@@ -154,6 +159,17 @@ def test_no_amount_of_repair_wins_back_more_than_was_lost(repairs: list[str]) ->
 
     assert state.damage > 0
     assert index(events, at_days=1) < 70
+
+
+def test_goodwill_grows_again_once_a_month_has_passed_without_a_breach() -> None:
+    breach = [event("blames_customer", 0)] + [event("owns", 0.01 * i, f"r{i}") for i in range(40)]
+    within = index([*breach, event("promise_kept", 29, "late")], at_days=29)
+    just_before = index(breach, at_days=29)
+    after = index([*breach, event("promise_kept", 31, "late")], at_days=31)
+    just_before_after = index(breach, at_days=31)
+
+    assert within == just_before  # nothing left to repair, and too soon for goodwill
+    assert after > just_before_after
 
 
 def test_a_breach_fades_slowly_and_a_positive_fades_faster() -> None:

@@ -112,6 +112,11 @@ class TrustModel:
     compound_window: timedelta = timedelta(days=30)
     compound_step: float = 0.5  # each earlier breach in the window adds half the weight again
     recoverable_share: float = 0.5  # at most half a breach's damage can be won back
+    # For this long after a breach, a positive event that finds nothing left to repair
+    # builds no goodwill either: else enough routine courtesy on the day of a blame would
+    # win back more than the blame took (a positive after it is repair, and repair is
+    # bounded by `recoverable_share`).
+    goodwill_after_breach: timedelta = timedelta(days=30)
     # The same breach again in the same conversation (an agent repeating the fee he should
     # not charge) weighs this share of its points and compounds nothing: one incident.
     repeat_share: float = 0.25
@@ -160,6 +165,7 @@ _DAYS = {
     "breach_half_life_days": "breach_half_life",
     "positive_half_life_days": "positive_half_life",
     "compound_window_days": "compound_window",
+    "goodwill_after_breach_days": "goodwill_after_breach",
     "at_risk_fall_window_days": "at_risk_fall_window",
     "churn_after_breach_days": "churn_after_breach",
 }
@@ -322,6 +328,7 @@ class _Fold:
         "_churn_after",
         "_compound_window",
         "_fall_window",
+        "_goodwill_after",
         "_kinds",
         "_positive_rate",
         "_rising",
@@ -348,6 +355,7 @@ class _Fold:
         self._compound_window = model.compound_window.total_seconds()
         self._fall_window = model.at_risk_fall_window.total_seconds()
         self._churn_after = model.churn_after_breach.total_seconds()
+        self._goodwill_after = model.goodwill_after_breach.total_seconds()
         start = state or TrustState()
         self.as_of = start.as_of.timestamp() if start.as_of else None
         self.damage, self.credit, self.recoverable = start.damage, start.credit, start.recoverable
@@ -436,7 +444,7 @@ class _Fold:
                 damage -= won
                 recoverable -= won
                 fades_as = "breach"
-            else:
+            elif self.last_breach is None or when - self.last_breach > self._goodwill_after:
                 credit += points
                 saturation = math.exp(-credit / cap)
         elif does == _SIGNALS:

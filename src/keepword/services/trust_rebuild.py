@@ -383,6 +383,7 @@ class _Steps:
         breach_rate = math.log(2) / model.breach_half_life.total_seconds()
         positive_rate = math.log(2) / model.positive_half_life.total_seconds()
         churn_after = model.churn_after_breach.total_seconds()
+        goodwill_after = model.goodwill_after_breach.total_seconds()
         prior, cap = model.prior, model.credit_cap
         damage, credit, recoverable = self.damage, self.credit, self.recoverable
 
@@ -424,7 +425,9 @@ class _Steps:
                 damage[repaired] -= won
                 recoverable[repaired] -= won
                 fades_as_breach[repaired] = True
+                # No goodwill within goodwill_after_breach of a breach (-inf: none yet).
                 gains = builds[~repairs]
+                gains = gains[when[gains] - self.last_breach[gains] > goodwill_after]
                 credit[gains] += points[gains]
                 saturation[gains] = _exp(-credit[gains] / cap)
             signals = np.flatnonzero(does == _SIGNALS)
