@@ -134,6 +134,9 @@ class FakeOrganisationStore:
     def get(self) -> Organisation:
         return copy.deepcopy(self.organisation)
 
+    def trust_settings(self) -> dict[str, Any]:
+        return copy.deepcopy(self.organisation.trust_settings)
+
     def save(self, organisation: Organisation) -> None:
         self.organisation = copy.deepcopy(organisation)
 

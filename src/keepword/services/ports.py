@@ -333,6 +333,9 @@ class OrganisationStore(Protocol):
     def get(self) -> Organisation:
         """The organisation's settings (defaults until someone sets them)."""
 
+    def trust_settings(self) -> dict[str, Any]:
+        """`get().trust_settings` alone: every reading of an index asks for them."""
+
     def save(self, organisation: Organisation) -> None:
         """Store the organisation's settings."""
 

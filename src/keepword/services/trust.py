@@ -43,7 +43,7 @@ def _model(uow: UnitOfWork) -> TrustModel:
     """The organisation's trust model, built once for each setting it has had: every event's
     write and every reading needs it, and building it (checking every setting) costs more
     than the rest of a reading."""
-    settings = uow.organisation.get().trust_settings
+    settings = uow.organisation.trust_settings()
     return _model_of(json.dumps(settings, sort_keys=True, default=str))
 
 

@@ -42,10 +42,10 @@ from keepword.domain.trust import (
     EXPLAINED_MAX,
     REPEAT_OF,
     RETRACTED,
-    Contribution,
     Effect,
     TrustModel,
     TrustState,
+    contribution_of,
     counted,
     effective,
     fold,
@@ -484,7 +484,7 @@ class _Steps:
         kept_ends = np.searchsorted(self.customer[kept], np.arange(count), side="right").tolist()
         peak_ends = np.searchsorted(self.customer[peaks], np.arange(count), side="right").tolist()
         contributions = [
-            Contribution(
+            contribution_of(
                 e.kind,
                 e.occurred_at,
                 points,

@@ -797,6 +797,13 @@ class OrganisationRepository:
             dict(row.trust_settings or {}),
         )
 
+    def trust_settings(self) -> dict[str, Any]:
+        # One column, not the row made an Organisation: read with every index read.
+        found = self.session.execute(
+            select(OrganisationRow.trust_settings).where(OrganisationRow.id == 1)
+        ).scalar()
+        return dict(found or {})
+
     def save(self, organisation: Organisation) -> None:
         row = self.session.get(OrganisationRow, 1)
         if row is None:

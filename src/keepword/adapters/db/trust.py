@@ -18,7 +18,7 @@ from keepword.adapters.db.models import (
 )
 from keepword.adapters.db.repositories import RowIds
 from keepword.domain.events import TrustEvent
-from keepword.domain.trust import Contribution, TrustState, explaining
+from keepword.domain.trust import Contribution, TrustState, contribution_of, explaining
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -73,7 +73,7 @@ def _contribution(c: list[Any] | dict[str, Any]) -> Contribution:
         details = explaining(c.get("details", {}))
     else:
         kind, at, points, fades_as, source_id, details = c
-    return Contribution(
+    return contribution_of(
         kind, datetime.fromisoformat(at), float(points), fades_as, source_id, details
     )
 

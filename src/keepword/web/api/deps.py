@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,7 +20,7 @@ class Unauthenticated(Exception):
     """No bearer token, or one that is unknown or revoked."""
 
 
-def get_keepword(request: Request) -> Keepword:
+async def get_keepword(request: Request) -> Keepword:
     kw: Keepword = request.app.state.keepword
     return kw
 
@@ -28,7 +28,7 @@ def get_keepword(request: Request) -> Keepword:
 KeepwordDep = Annotated[Keepword, Depends(get_keepword)]
 
 
-def get_uow(kw: KeepwordDep) -> UnitOfWork:
+async def get_uow(kw: KeepwordDep) -> UnitOfWork:
     return kw.uow()
 
 
@@ -51,10 +51,10 @@ def get_caller(
     return token
 
 
-def require(permission: Permission) -> Callable[[ApiToken], ApiToken]:
+def require(permission: Permission) -> Callable[[ApiToken], Coroutine[Any, Any, ApiToken]]:
     """A dependency that lets the call through only if the caller's role has `permission`."""
 
-    def check(caller: Annotated[ApiToken, Depends(get_caller)]) -> ApiToken:
+    async def check(caller: Annotated[ApiToken, Depends(get_caller)]) -> ApiToken:
         if not role_allows(caller.role, permission):
             raise AccessDenied(
                 f"token '{caller.token_id}' has role '{caller.role}', which may not {permission}"

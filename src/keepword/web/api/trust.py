@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from keepword import clock
@@ -68,10 +68,13 @@ class OrganisationTrustOut(BaseModel):
 
 
 @router.get("/customers/{customer_id}/trust", response_model=TrustOut)
-def customer_trust(customer_id: str, uow: UowDep, _: Reader) -> TrustOut:
+def customer_trust(customer_id: str, uow: UowDep, _: Reader) -> Response:
     """A customer's trust index now (0-100), whether at risk and why, and the events that
     move it most, in plain words; 404 for an unknown customer."""
-    return TrustOut.of(trust.trust_of(uow, customer_id, clock.now()))
+    found = TrustOut.of(trust.trust_of(uow, customer_id, clock.now()))
+    # Checked as it was made: sent as its JSON, which spares FastAPI checking it again in a
+    # second trip through the thread pool (a third of the read's time went on the trips).
+    return Response(found.model_dump_json(), media_type="application/json")
 
 
 @router.get("/trust/at-risk", response_model=list[TrustOut])
