@@ -20,7 +20,7 @@ from keepword.domain.conversations import Conversation, Speaker, Turn
 from keepword.domain.customers import Customer
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
-from keepword.domain.trust import fold, read
+from keepword.domain.trust import FOLD_RULES, fold, read
 from keepword.services.conversations import (
     IncomingConversation,
     import_conversations,
@@ -287,3 +287,32 @@ def test_a_state_stored_in_the_former_format_still_reads_and_folds_on(kw: Keepwo
         counted = uow.trust.events_of("cust-1")
     assert trust_of(kw.uow(), "cust-1", now).reading == read(fold(counted, model), now, model)
     assert _stored_json(kw, "cust-1")["v"] == 2
+
+
+def test_a_state_folded_under_former_rules_is_folded_again_at_the_next_event(
+    kw: Keepword,
+) -> None:
+    _customer(kw)
+    # One conversation of two breaches: under the former rules the second compounded on
+    # the first (6 * 1.5 for the finding), under today's each takes its own points.
+    _record(
+        kw,
+        _event("deflects", 0, conversation="conv-1"),
+        _event("left_unowned", 0.01, conversation="conv-1"),
+    )
+    former = _stored_json(kw, "cust-1")
+    assert former["rules"] == FOLD_RULES
+    del former["rules"]  # as a state stored before the rules were versioned
+    former["damage"] += 3.0  # what the former compounding took more
+    with kw.engine.begin() as connection:
+        connection.execute(update(CustomerTrustRow).values(state=former))
+    now = T0 + timedelta(days=2)
+    assert trust_of(kw.uow(), "cust-1", now).reading.index < 70 - 12  # read as stored
+
+    _record(kw, _event("apologizes", 1))
+
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        counted = uow.trust.events_of("cust-1")
+    assert trust_of(kw.uow(), "cust-1", now).reading == read(fold(counted, model), now, model)
+    assert _stored_json(kw, "cust-1")["rules"] == FOLD_RULES

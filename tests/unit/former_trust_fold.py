@@ -6,9 +6,11 @@ One change since: which contributions a state keeps. The former fold kept the 50
 strongest as of its last event, which made a state depend on how it was reached (an
 event-by-event apply dropped contributions a fold from scratch kept); now a state keeps
 the EXPLAINED_MAX strongest of each way of fading, by a strength that does not change
-with time (`_strongest` below, written out plainly, as the oracle of the rule). And one
-rule since: a breach said again in its conversation (details `repeat_of`) weighs the
-model's repeat_share of its points and compounds nothing."""
+with time (`_strongest` below, written out plainly, as the oracle of the rule). And rules
+since: a breach said again in its conversation (details `repeat_of`) weighs the model's
+repeat_share of its points and compounds nothing; a positive that finds nothing to repair
+within goodwill_after_breach of a breach adds no credit; and breaches compound on earlier
+incidents only, one conversation (or one promise) being one incident."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from keepword.domain.trust import (
     Effect,
     TrustModel,
     TrustState,
+    incident_of,
     order_of,
 )
 
@@ -64,6 +67,7 @@ class _Fold:
         "events",
         "last",
         "last_breach",
+        "last_incident",
         "model",
         "peaks",
         "recent",
@@ -80,6 +84,7 @@ class _Fold:
         self.as_of = start.as_of.timestamp() if start.as_of else None
         self.damage, self.credit, self.recoverable = start.damage, start.credit, start.recoverable
         self.recent = [t.timestamp() for t in start.recent_breaches]
+        self.last_incident = start.last_incident
         self.last_breach = start.last_breach.timestamp() if start.last_breach else None
         self.peaks = [(t.timestamp(), i) for t, i in start.recent_index]
         self.churn = start.churn_signal_after_breach
@@ -116,14 +121,18 @@ class _Fold:
             window = model.compound_window.total_seconds()
             self.recent = [t for t in self.recent if when - t <= window]
             repeat = "repeat_of" in event.details
+            incident = incident_of(event)
+            same = bool(self.recent) and incident == self.last_incident
             if repeat:
                 lost = weight.points * model.repeat_share
             else:
-                lost = weight.points * (1.0 + model.compound_step * len(self.recent))
+                earlier = len(self.recent) - (1 if same else 0)
+                lost = weight.points * (1.0 + model.compound_step * earlier)
             self.damage += lost
             self.recoverable += lost * model.recoverable_share
-            if not repeat:
+            if not repeat and not same:
                 self.recent.append(when)
+                self.last_incident = incident
             self.last_breach = when
             fades_as = "breach"
         elif effect is Effect.POSITIVE:
@@ -174,6 +183,7 @@ class _Fold:
             credit=self.credit,
             recoverable=self.recoverable,
             recent_breaches=tuple(datetime.fromtimestamp(t, UTC) for t in self.recent),
+            last_incident=self.last_incident,
             last_breach=datetime.fromtimestamp(self.last_breach, UTC)
             if self.last_breach is not None
             else None,

@@ -78,6 +78,8 @@ def customer_events(draw: st.DrawFn, max_size: int = 60) -> list[TrustEvent]:
             details["retracts"] = draw(st.sampled_from(KINDS))
         elif draw(st.booleans()):
             details[REPEAT_OF] = "conv-1:0:" + kind  # said again in its conversation
+        if draw(st.booleans()):  # one incident, whatever kinds of breach it holds
+            details["conversation"] = draw(st.sampled_from(["conv-1", "conv-2"]))
         events.append(
             _event(
                 at,
@@ -110,6 +112,8 @@ def _seeded(seed: int, customers: int) -> list[list[TrustEvent]]:
                 details["retracts"] = rng.choice(KINDS)
             elif rng.random() < 0.3:
                 details[REPEAT_OF] = f"conv-{number // 5}:0:{kind}"
+            if rng.random() < 0.6:
+                details["conversation"] = f"conv-{number // rng.choice([3, 8])}"
             source = rng.choice(["a", "b", "c", f"s{number}"])
             events.append(_event(at, kind, source, rng.choice(SOURCES), recorded, **details))
         found.append(events)

@@ -17,6 +17,7 @@ from keepword.domain.trust import (
     TrustModel,
     apply,
     fold,
+    incident_of,
     order_of,
     read,
     trust_model_of,
@@ -74,6 +75,41 @@ def test_a_second_broken_promise_within_a_month_hurts_more_than_the_first() -> N
     first_then = 70 - index([event("promise_broken", 0)], at_days=10)
 
     assert both - first_then > first
+
+
+def test_the_breaches_of_one_conversation_compound_on_earlier_incidents_not_on_each_other() -> None:
+    # One conversation: the agent argues with a cancellation, sends the customer elsewhere,
+    # and the conversation ends with nobody owning it: one incident of three breaches.
+    one = [
+        event("obstructs_cancellation", 0.001, "c1:1:o", conversation="c1"),
+        event("deflects", 0.002, "c1:2:d", conversation="c1"),
+        event("left_unowned", 0.003, "c1:left_unowned", conversation="c1"),
+    ]
+    alone = 70 - index(one)
+    # The same three a week after another conversation's blame: each compounds once.
+    blamed = [event("blames_customer", -7, "c0:1:b", conversation="c0")]
+    after_blame = index(blamed, at_days=0.003) - index([*blamed, *one], at_days=0.003)
+
+    assert alone == pytest.approx(8 + 6 + 6, abs=0.01)
+    assert after_blame == pytest.approx(1.5 * (8 + 6 + 6), abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("source_type", "details", "incident"),
+    [
+        ("turn_label", {"conversation": "conv-7", "turn": 2}, "conv-7"),
+        ("finding", {"conversation": "conv-7", "turns": [1, 2]}, "conv-7"),
+        ("promise", {"promise": "p-3", "text": "within 3 days"}, "p-3"),
+        ("api", {}, "api:src-1"),
+    ],
+)
+def test_an_event_belongs_to_the_incident_of_its_conversation_or_promise(
+    source_type: str, details: dict[str, object], incident: str
+) -> None:
+    at = T0
+    found = TrustEvent("cust-1", at, "deflects", source_type, "src-1", details, at)
+
+    assert incident_of(found) == incident
 
 
 def test_a_second_breach_months_later_costs_no_more_than_the_first() -> None:

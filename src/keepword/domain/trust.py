@@ -8,7 +8,8 @@ so). The fold keeps a small state that any instant can be read from:
   ever less the more there is (it saturates at `credit_cap` points);
 - `recoverable`: the part of recent damage that ownership, apologies and kept
   promises may still win back: never more than was lost;
-- the times of recent breaches, so a second breach within a month costs more.
+- the times of recent incidents with a breach (one conversation, or one promise, is
+  one incident), so a breach within a month of another incident costs more.
 
 index(t) = prior + credit_cap * (1 - exp(-credit(t) / credit_cap)) - damage(t), within 0-100.
 
@@ -34,6 +35,11 @@ RETRACTED = "retracted"
 # In an event's details: the source id of the first event of the same kind in the same
 # conversation, when this one says it again (the audit marks them; see `repeat_share`).
 REPEAT_OF = "repeat_of"
+# The version of the fold's rules, kept with every state: a state folded under other rules
+# (before goodwill waited a month after a breach, 2; before one conversation was one
+# incident, 3) is folded again from scratch at its customer's next event, and
+# `keepword trust rebuild` refolds every customer at once.
+FOLD_RULES = 3
 # The strongest contributions a state keeps of each way of fading (breach, positive): the
 # explanation of any later instant is drawn from them (see `_strongest`), so a reading's
 # `top` is exact up to this many lines.
@@ -262,6 +268,9 @@ class TrustState:
     credit: float = 0.0
     recoverable: float = 0.0
     recent_breaches: tuple[datetime, ...] = ()
+    # The incident (`incident_of`) of the last of `recent_breaches`: another breach of it
+    # compounds only on the incidents before it, not on itself.
+    last_incident: str | None = None
     last_breach: datetime | None = None
     # (instant, index) after each event of the last at_risk_fall_window, for "fell by N".
     recent_index: tuple[tuple[datetime, float], ...] = ()
@@ -271,10 +280,12 @@ class TrustState:
     # Where the last folded event stands in fold order: an event that sorts before it
     # cannot be folded on top, only with all the others again.
     last: tuple[datetime, datetime, str, str, str] | None = None
+    rules: int = FOLD_RULES  # the rules it was folded under
 
     def folds_after(self, event: TrustEvent) -> bool:
-        """True when `event` comes after every event folded so far, so `apply` may add it."""
-        return self.last is None or order_of(event) >= self.last
+        """True when `event` comes after every event folded so far and the state was folded
+        under today's rules (FOLD_RULES), so `apply` may add it."""
+        return self.rules == FOLD_RULES and (self.last is None or order_of(event) >= self.last)
 
     def at(self, when: datetime, model: TrustModel) -> TrustState:
         """This state with its sums faded to `when` (never before `as_of`)."""
@@ -301,6 +312,15 @@ def order_of(event: TrustEvent) -> tuple[datetime, datetime, str, str, str]:
     recorded and where it came from, so the same events always fold the same way."""
     recorded = event.recorded_at or event.occurred_at
     return (event.occurred_at, recorded, event.source_type, event.source_id, event.kind)
+
+
+def incident_of(event: TrustEvent) -> str:
+    """The incident an event belongs to, for compounding: the conversation of a turn's label
+    or of a finding (one conversation is one incident, whatever kinds of breach it holds),
+    the promise of a promise's event, else the event's own source."""
+    details = event.details
+    found = details.get("conversation") or details.get("promise")
+    return found if isinstance(found, str) else f"{event.source_type}:{event.source_id}"
 
 
 def effective(events: Iterable[TrustEvent]) -> list[TrustEvent]:
@@ -361,6 +381,7 @@ class _Fold:
         "events",
         "last",
         "last_breach",
+        "last_incident",
         "model",
         "peaks",
         "recent",
@@ -381,6 +402,7 @@ class _Fold:
         self.as_of = start.as_of.timestamp() if start.as_of else None
         self.damage, self.credit, self.recoverable = start.damage, start.credit, start.recoverable
         self.recent = [t.timestamp() for t in start.recent_breaches]
+        self.last_incident = start.last_incident
         self.last_breach = start.last_breach.timestamp() if start.last_breach else None
         self.peaks = [(t.timestamp(), i) for t, i in start.recent_index]
         self._rising = all(a[0] <= b[0] for a, b in pairwise(self.peaks))
@@ -451,8 +473,14 @@ class _Fold:
             if REPEAT_OF in event.details:
                 lost = points * model.repeat_share  # one incident, said again
             else:
-                lost = points * (1.0 + model.compound_step * len(recent))
-                recent.append(when)
+                # Each earlier incident of the window adds a step; a breach of the incident
+                # the last one belongs to compounds only on those before it.
+                incident = incident_of(event)
+                same = bool(recent) and incident == self.last_incident
+                lost = points * (1.0 + model.compound_step * (len(recent) - same))
+                if not same:
+                    recent.append(when)
+                    self.last_incident = incident
             damage += lost
             recoverable += lost * model.recoverable_share
             self.recent = recent
@@ -510,6 +538,7 @@ class _Fold:
             credit=self.credit,
             recoverable=self.recoverable,
             recent_breaches=tuple(datetime.fromtimestamp(t, UTC) for t in self.recent),
+            last_incident=self.last_incident,
             last_breach=datetime.fromtimestamp(self.last_breach, UTC)
             if self.last_breach is not None
             else None,

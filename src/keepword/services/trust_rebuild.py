@@ -49,6 +49,7 @@ from keepword.domain.trust import (
     counted,
     effective,
     fold,
+    incident_of,
     order_of,
 )
 
@@ -362,6 +363,14 @@ class _Steps:
         damaging = np.flatnonzero(kinds.does[codes] == _DAMAGES).tolist()
         repeats[damaging] = [REPEAT_OF in events[i].details for i in damaging]
         self.repeat = repeats[self.layout]
+        # Each breach's incident (domain.trust.incident_of), by code; -1: none yet.
+        incidents = [incident_of(events[i]) for i in damaging]
+        numbered = {name: k for k, name in enumerate(dict.fromkeys(incidents))}
+        self.incident_names = list(numbered)
+        incident = np.full(total, -1, np.int64)
+        incident[damaging] = [numbered[name] for name in incidents]
+        self.incident = incident[self.layout]
+        self.last_incident = np.full(count, -1, np.int64)
         self.as_of = np.zeros(count)
         self.damage = np.zeros(count)
         self.credit = np.zeros(count)
@@ -415,7 +424,8 @@ class _Steps:
             breaches = np.flatnonzero(does == _DAMAGES)
             if breaches.size:
                 repeat = self.repeat[here][breaches]
-                self._breach(breaches, when[breaches], points[breaches], repeat)
+                incident = self.incident[here][breaches]
+                self._breach(breaches, when[breaches], points[breaches], repeat, incident)
             builds = np.flatnonzero(does == _BUILDS)
             if builds.size:
                 recovery = self.recovery[here][builds]
@@ -443,7 +453,7 @@ class _Steps:
             self.fades_as_breach[here] = fades_as_breach
         return self
 
-    def _breach(self, who: Ints, at: Floats, points: Floats, repeat: Flags) -> None:
+    def _breach(self, who: Ints, at: Floats, points: Floats, repeat: Flags, incident: Ints) -> None:
         model = self.model
         window = model.compound_window.total_seconds()
         head, tail = self.head[who], self.tail[who]
@@ -454,15 +464,18 @@ class _Steps:
                 break
             head[left] += 1
         # A repeat weighs its share and compounds nothing, nor is it a breach to compound on.
+        # A breach of the incident of the last one compounds only on those before it.
+        same = (tail > head) & (self.last_incident[who] == incident)
         lost = np.where(
             repeat,
             points * model.repeat_share,
-            points * (1.0 + model.compound_step * (tail - head)),
+            points * (1.0 + model.compound_step * (tail - head - same)),
         )
         self.damage[who] += lost
         self.recoverable[who] += lost * model.recoverable_share
-        new = ~repeat
+        new = ~repeat & ~same
         self.breach_at[tail[new]] = at[new]
+        self.last_incident[who[new]] = incident[new]
         self.head[who] = head
         self.tail[who] = tail + new
         self.last_breach[who] = at
@@ -505,6 +518,8 @@ class _Steps:
         churned = self.layout[self.churn[self.churn >= 0]]
         churn_of = dict(zip(self.customer[churned].tolist(), churned.tolist(), strict=True))
         heads, tails = self.head.tolist(), self.tail.tolist()
+        names = self.incident_names
+        last_incident = [names[k] if k >= 0 else None for k in self.last_incident.tolist()]
         last_breach = self.last_breach.tolist()
         damage, credit = self.damage.tolist(), self.credit.tolist()
         recoverable, lengths = self.recoverable.tolist(), self.lengths.tolist()
@@ -519,6 +534,7 @@ class _Steps:
                     credit=credit[c],
                     recoverable=recoverable[c],
                     recent_breaches=tuple(breach_at[heads[c] : tails[c]]),
+                    last_incident=last_incident[c],
                     last_breach=datetime.fromtimestamp(last_breach[c], UTC)
                     if last_breach[c] != -math.inf
                     else None,

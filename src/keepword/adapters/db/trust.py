@@ -42,11 +42,13 @@ def state_to_json(state: TrustState) -> dict[str, Any]:
     details their words and team come from (`explaining`)."""
     return {
         "v": STATE_FORMAT,
+        "rules": state.rules,
         "as_of": _iso(state.as_of),
         "damage": state.damage,
         "credit": state.credit,
         "recoverable": state.recoverable,
         "recent_breaches": [t.isoformat() for t in state.recent_breaches],
+        "last_incident": state.last_incident,
         "last_breach": _iso(state.last_breach),
         "recent_index": [[t.isoformat(), i] for t, i in state.recent_index],
         "churn_signal_after_breach": _iso(state.churn_signal_after_breach),
@@ -86,6 +88,8 @@ def state_from_json(data: dict[str, Any]) -> TrustState:
         credit=float(data.get("credit", 0.0)),
         recoverable=float(data.get("recoverable", 0.0)),
         recent_breaches=tuple(datetime.fromisoformat(t) for t in data.get("recent_breaches", [])),
+        # Absent from states stored before incidents: the next breach is a new incident.
+        last_incident=data.get("last_incident"),
         last_breach=_instant(data.get("last_breach")),
         recent_index=tuple(
             (datetime.fromisoformat(t), float(i)) for t, i in data.get("recent_index", [])
@@ -94,6 +98,8 @@ def state_from_json(data: dict[str, Any]) -> TrustState:
         events=int(data.get("events", 0)),
         last=_last(data.get("last")),
         contributions=tuple(_contribution(c) for c in data.get("contributions", [])),
+        # A state stored before the rules were versioned was folded under the first ones.
+        rules=int(data.get("rules", 1)),
     )
 
 
