@@ -379,7 +379,7 @@ class _Steps:
         self.churn = np.full(count, -1, np.int64)  # where the churn signal is, step after step
         # Each customer's breaches in a row of their own: the recent ones are head..tail.
         breaches = np.bincount(customer[kinds.does[codes] == _DAMAGES], minlength=count)
-        self.breach_at = np.empty(int(breaches.sum()))
+        self.breach_at = np.zeros(int(breaches.sum()))
         self.tail = np.cumsum(breaches) - breaches
         self.head = self.tail.copy()
         self.after = np.empty(total)
@@ -514,7 +514,13 @@ class _Steps:
         ]
         peak_at = [datetime.fromtimestamp(t, UTC) for t in self.stamps[peaks].tolist()]
         recent_index = list(zip(peak_at, after[peaks].tolist(), strict=True))
-        breach_at = [datetime.fromtimestamp(t, UTC) for t in self.breach_at.tolist()]
+        # Only the breaches still in each customer's window (head..tail) are read out: the
+        # others, and the slots of breaches that were no new incident, are not instants.
+        spans = self.tail - self.head
+        window_ends = np.cumsum(spans)
+        in_window = np.repeat(self.head - (window_ends - spans), spans) + np.arange(spans.sum())
+        breach_at = [datetime.fromtimestamp(t, UTC) for t in self.breach_at[in_window].tolist()]
+        breach_from = (window_ends - spans).tolist()
         churned = self.layout[self.churn[self.churn >= 0]]
         churn_of = dict(zip(self.customer[churned].tolist(), churned.tolist(), strict=True))
         heads, tails = self.head.tolist(), self.tail.tolist()
@@ -533,7 +539,9 @@ class _Steps:
                     damage=damage[c],
                     credit=credit[c],
                     recoverable=recoverable[c],
-                    recent_breaches=tuple(breach_at[heads[c] : tails[c]]),
+                    recent_breaches=tuple(
+                        breach_at[breach_from[c] : breach_from[c] + tails[c] - heads[c]]
+                    ),
                     last_incident=last_incident[c],
                     last_breach=datetime.fromtimestamp(last_breach[c], UTC)
                     if last_breach[c] != -math.inf
