@@ -266,6 +266,15 @@ def main() -> None:
     print(f"|{'-' * 34}|--------------|---------------|--------------|")
     for name, accuracy, mean, p95 in rows:
         print(f"| {name:32} | {accuracy:12.3f} | {mean:10.0f} us | {p95:9.0f} us |")
+    ours_accuracy, ours_mean = rows[0][1], rows[0][2]
+    speedup = rows[1][2] / ours_mean
+    ahead = all(ours_accuracy > row[1] for row in rows[1:])
+    print(
+        f"\nours: {speedup:.1f}x faster per turn than dateparser (goal: at least 50x: "
+        f"{'met' if speedup >= 50 else 'not met'}); due accuracy {ours_accuracy:.3f} "
+        f"(goal: at least 0.95 and ahead of every library: "
+        f"{'met' if ours_accuracy >= 0.95 and ahead else 'not met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ class TrustModel:
     breach_half_life: timedelta = timedelta(days=180)
     positive_half_life: timedelta = timedelta(days=45)
     compound_window: timedelta = timedelta(days=30)
-    compound_step: float = 0.5  # each earlier breach in the window adds half the weight again
+    compound_step: float = 0.5  # each earlier incident in the window adds half the weight again
     recoverable_share: float = 0.5  # at most half a breach's damage can be won back
     # For this long after a breach, a positive event that finds nothing left to repair
     # builds no goodwill either: else enough routine courtesy on the day of a blame would
