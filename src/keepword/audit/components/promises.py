@@ -9,6 +9,7 @@ resolved to a due instant in the customer's calendar (keepword.audit.timeexpr).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,51 @@ from keepword.audit.results import Promise
 from keepword.audit.timeexpr import BusinessCalendar, Due, resolve_due
 from keepword.domain.conversations import Speaker
 
+
+class _Caseless:
+    """A case-insensitive pattern that is searched, where it can be, in the lower-cased
+    text as a case-sensitive one: the same matches, several times sooner (with IGNORECASE
+    the regex engine cannot skip ahead to the letters a match must start with; the promise
+    cues took 7 us a clause, 2.5 us this way). `search` takes the text as `lowered` gives
+    it, with whether it is lower-cased."""
+
+    __slots__ = ("any_case", "lower_case")
+
+    def __init__(self, pattern: str) -> None:
+        self.any_case = re.compile(pattern, re.IGNORECASE)
+        # A pattern with a capital of its own (not in an escape such as \W or \S) can
+        # match lower-cased text only case-insensitively.
+        unescaped = re.sub(r"\\.", "", pattern)
+        plain = unescaped == unescaped.lower()
+        self.lower_case = re.compile(pattern) if plain else self.any_case
+
+    def search(
+        self, text: str, is_lower: bool, start: int = 0, end: int = 2**62
+    ) -> re.Match[str] | None:
+        """The first match in text[start:end], as the pattern with IGNORECASE finds it in
+        the original text."""
+        return (self.lower_case if is_lower else self.any_case).search(text, start, end)
+
+    def finditer(self, text: str, is_lower: bool, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Every match in text[start:end], as `search` finds the first."""
+        return (self.lower_case if is_lower else self.any_case).finditer(text, start, end)
+
+
+# Letters IGNORECASE matches to a latin letter of another case that lower() leaves apart
+# (the long s, the Kelvin sign, the dotted and dotless i).
+_CROSS_CASE = frozenset("\u017f\u212a\u0130\u0131")
+
+
+def lowered(text: str) -> tuple[str, bool]:
+    """`text` lower-cased, and True, where a case-sensitive search of it finds what a
+    case-insensitive search of `text` finds, at the same places; else `text` itself and
+    False (a letter such as "\u0130" lower-cases to two, or folds apart)."""
+    if not text.isascii() and not _CROSS_CASE.isdisjoint(text):
+        return text, False
+    low = text.lower()
+    return (low, True) if len(low) == len(text) else (text, False)
+
+
 # A sentence ends at ., ! or ? before white space, or at a line break: "t.co/x" and
 # "10.30" stay whole. Within a sentence a promise ends where another begins: at a
 # semicolon, or at "and"/"but"/"then" before a new subject that will do something ("...
@@ -27,24 +73,22 @@ from keepword.domain.conversations import Speaker
 # will be ready by 6pm"). A short adverbial may stand between "and" and the subject
 # ("..., and for the delay we'll credit you").
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = _Caseless(
     r";\s*|,?\s+(?:and|but|then|plus|while)\s+(?=(?:(?:for|as|in|on|after|with)\s+[^,.;:]{1,30}?"
     r",?\s+)?(?:(?:i|we|you|they|he|she|it|our|your|the|a|an|this|that)\b[^,.;:]{0,50}?"
     r"(?:\bwill\b|'ll\b|\bshould\b|\bshall\b|\bis going to\b|\bare going to\b|\bgets?\b|"
-    r"\barrives?\b)|(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))",
-    re.IGNORECASE,
+    r"\barrives?\b)|(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))"
 )
-_PROMISE = re.compile("|".join(f"(?:{c.pattern})" for c in CUES if c.label == PROMISE), re.I)
+_PROMISE = _Caseless("|".join(f"(?:{c.pattern})" for c in CUES if c.label == PROMISE))
 # Beside the vetoes of the cues, a duty in the past is no promise: "you should have been
 # helped a week ago", "you shouldn't have had to chase us" (a cue reads "you should ... have").
-_NOT_A_PROMISE = re.compile(
+_NOT_A_PROMISE = _Caseless(
     "|".join(
         [
             *(f"(?:{p})" for p in VETOES[PROMISE]),
             r"\bshould(?:n't|n\u2019t|\s+not|\s+never)?\s+(?:\w+\s+)?have\s+(?:been|had)\b",
         ]
-    ),
-    re.I,
+    )
 )
 # In a turn that promises, a clause that speaks of the future and names a time is one of
 # its promises even in words no cue knows ("our courier will have it at your hotel by 1pm",
@@ -54,7 +98,7 @@ _NOT_A_PROMISE = re.compile(
 # appointment is confirmed for Wednesday at 10:30", "I've rebooked you as the first job
 # Friday, 8-10am", "I've arranged for it to be shipped before the end of this week") and a
 # timeline kept ("the crew is on track for 6 PM").
-_FUTURE = re.compile(
+_FUTURE = _Caseless(
     r"\b(?:will|shall|going to|should|gonna|due|(?:re)?scheduled|(?:re)?booked|expected|planned|"
     r"arranged|reserved|arrives?|pays? out|goes out|takes?|within|expect|confirmed for|set for|"
     r"on (?:track|schedule|course) for)\b|'ll\b"
@@ -62,50 +106,45 @@ _FUTURE = re.compile(
     # "-ing" words that are no verb of an arrangement: "it's missing", "it's nothing".
     r"(?!(?:\w*thing|missing|pending|outstanding|during|morning|evening|working|interesting|"
     r"amazing|annoying|confusing|frustrating|disappointing|concerning|worrying|willing|boring)\b)"
-    r"[a-z]{2,}ing\b",
-    re.IGNORECASE,
+    r"[a-z]{2,}ing\b"
 )
 # A promise to do something when an event happens that is not the customer's to bring
 # about: "I'll DM you as soon as it's live", "the crew lead will text you when they're on
 # the way", "the courier will collect the toaster when they deliver it". It falls due with
 # the event, which no clock time dates: it has no due of its own unless it names one.
 # "when you ..." waits on the customer and is no promise (the vetoes say so).
-_ON_EVENT = re.compile(
+_ON_EVENT = _Caseless(
     r"(?:\bwill\b|'ll\b|\u2019ll\b|\bshall\b|\bgoing to\b)[^.;!?]{0,80}?\b(?:as soon as|the "
-    r"(?:moment|minute|second|instant)|when|whenever|once)\s+(?!(?:you|u)\b)",
-    re.IGNORECASE,
+    r"(?:moment|minute|second|instant)|when|whenever|once)\s+(?!(?:you|u)\b)"
 )
 # A future passive ("the deposit you paid for the original dates will be refunded", "the
 # faulty unit will be replaced"): a promise, with or without a time, when its words name
 # the kind of thing promised (`kind_of`); "your details will be kept on file" names none.
-_FUTURE_PASSIVE = re.compile(
+_FUTURE_PASSIVE = _Caseless(
     r"(?:\bwill|'ll|\u2019ll|\bshall)\s+(?:now\s+|also\s+|then\s+)?be\s+(?:\w+ly\s+)?"
-    r"\w+(?:ed|en|t)\b",
-    re.IGNORECASE,
+    r"\w+(?:ed|en|t)\b"
 )
 # Telling the customer something, in any channel: such a promise is an update ("we'll SMS
 # you when they arrive" tells of a delivery; it is not one), or a callback when it is a call.
-_NOTIFY = re.compile(
+_NOTIFY = _Caseless(
     r"\b(?:text|sms|e-?mail|message|dm|notify|alert|ping|let (?:you|u) know|tell (?:you|u)|update "
     r"(?:you|u)|post (?:here|an update)|send (?:you|u) (?:a |an )?(?:text|sms|message|e-?mail|"
-    r"notification|update|note))\b",
-    re.IGNORECASE,
+    r"notification|update|note))\b"
 )
-_CALL = re.compile(r"\b(?:call|ring|phone)\s+(?:you|u)\b", re.IGNORECASE)
+_CALL = _Caseless(r"\b(?:call|ring|phone)\s+(?:you|u)\b")
 # A message about something sent to the customer is an update, whatever it is about: "I'll
 # send you the refund confirmation", "you'll get the tracking code by email", "we'll send a
 # reminder the day before" (not a refund, a delivery or a visit).
-_MESSAGE_ABOUT = re.compile(
+_MESSAGE_ABOUT = _Caseless(
     r"\b(?:send|e-?mail|text|forward|get|receive)\b[^.;!?]{0,40}?\b(?:confirmation|receipt|"
     r"reminder|notification|tracking (?:code|number|link|details)|reference(?: number)?|"
-    r"summary|itinerary|details|link)s?\b",
-    re.IGNORECASE,
+    r"summary|itinerary|details|link)s?\b"
 )
 
 # The kind of a promise by the words of its sentence, first match wins: a refund promised
 # by an engineer is still a refund, a replacement shipped is still a repair.
-KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.I))
+KINDS: tuple[tuple[str, _Caseless], ...] = tuple(
+    (kind, _Caseless(pattern))
     for kind, pattern in (
         (
             "refund",
@@ -143,32 +182,50 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 def kind_of(sentence: str) -> str:
     """The kind of the promise a sentence makes (promises.md), `other` when no word says."""
-    if _MESSAGE_ABOUT.search(sentence):
+    return _kind_in(*lowered(sentence))
+
+
+def _kind_in(sentence: str, is_lower: bool) -> str:
+    """`kind_of` a sentence as `lowered` gives it."""
+    if _MESSAGE_ABOUT.search(sentence, is_lower):
         return "update"
     for kind, pattern in KINDS:
-        if pattern.search(sentence):
+        if pattern.search(sentence, is_lower):
             return kind
     return "other"
 
 
-def _split(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+def _pieces(
+    text: str, breaks: list[tuple[int, int]], start: int, end: int
+) -> list[tuple[int, int]]:
+    """text[start:end] cut at `breaks` (spans within it, in order), empty pieces left out."""
     found = []
-    for match in pattern.finditer(text, start, end):
-        found.append((start, match.start()))
-        start = match.end()
+    for at, after in breaks:
+        found.append((start, at))
+        start = after
     found.append((start, end))
     return [(a, b) for a, b in found if text[a:b].strip()]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """The spans of the sentences of a turn, white space trimmed, empty ones left out."""
-    return _split(text, _SENTENCE_BREAK, 0, len(text))
+    breaks = [m.span() for m in _SENTENCE_BREAK.finditer(text)]
+    return _pieces(text, breaks, 0, len(text))
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
     """The spans of the clauses of a turn: its sentences, each cut where a second promise
     begins ("..., and I'll call you at 6")."""
-    return [c for a, b in sentences(text) for c in _split(text, _CLAUSE_BREAK, a, b)]
+    return _clauses(text, *lowered(text))
+
+
+def _clauses(text: str, subject: str, is_lower: bool) -> list[tuple[int, int]]:
+    """`clauses` of `text`, given it as `lowered` gives it too."""
+    found = []
+    for a, b in sentences(text):
+        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(subject, is_lower, a, b)]
+        found.extend(_pieces(text, breaks, a, b))
+    return found
 
 
 @dataclass
@@ -210,21 +267,25 @@ class PromiseFinder:
         on the customer ("DM us your number and I'll look into it today") may sit in the
         clause or sentence beside the one that seems to promise."""
         text = document.texts[index]
-        if _NOT_A_PROMISE.search(text) is not None:
+        subject, is_lower = lowered(text)
+        if _NOT_A_PROMISE.search(subject, is_lower) is not None:
             return
         found: list[_Found] = []
-        for span in clauses(text):
-            if _PROMISE.search(text, span[0], span[1]) is None:
+        for span in _clauses(text, subject, is_lower):
+            if _PROMISE.search(subject, is_lower, span[0], span[1]) is None:
                 continue
             due = _due_of(text, span, said_at, document.calendar)
             if due is None or due.at is None:
                 continue
-            _add_once(found, _Found(_kind(text[span[0] : span[1]], False), span, due))
+            clause = subject[span[0] : span[1]]
+            _add_once(found, _Found(_kind(clause, is_lower, False), span, due))
         document.promises.extend(_promise(index, text, promise) for promise in found)
 
     def _find(self, document: AuditDocument, index: int, pointed: int, said_at: datetime) -> None:
         text = document.texts[index]
-        spans = clauses(text)
+        # The patterns are searched in the lower-cased text (`_Caseless`); spans hold in both.
+        subject, is_lower = lowered(text)
+        spans = _clauses(text, subject, is_lower)
         calendar = document.calendar
         # Each clause's due, resolved once and only when asked: whether a clause promises
         # asks for it only when the clause speaks of the future and no cue says more, and
@@ -245,10 +306,11 @@ class PromiseFinder:
         def vetoed(span: tuple[int, int]) -> bool:
             veto = vetoes.get(span)
             if veto is None:
-                veto = vetoes[span] = _NOT_A_PROMISE.search(text, span[0], span[1]) is not None
+                veto = _NOT_A_PROMISE.search(subject, is_lower, span[0], span[1]) is not None
+                vetoes[span] = veto
             return veto
 
-        on_event = {span for span in spans if _ON_EVENT.search(text, span[0], span[1])}
+        on_event = {span for span in spans if _ON_EVENT.search(subject, is_lower, span[0], span[1])}
         # A clause promises when no look-alike is in it and its words promise: the cheap
         # checks first, the look-alike check next, and the due (the dearest) last.
         promising = [
@@ -257,10 +319,10 @@ class PromiseFinder:
             if (
                 (
                     span in on_event
-                    or _PROMISE.search(text, span[0], span[1]) is not None
+                    or _PROMISE.search(subject, is_lower, span[0], span[1]) is not None
                     or (
-                        _FUTURE_PASSIVE.search(text, span[0], span[1]) is not None
-                        and kind_of(text[span[0] : span[1]]) != "other"
+                        _FUTURE_PASSIVE.search(subject, is_lower, span[0], span[1]) is not None
+                        and _kind_in(subject[span[0] : span[1]], is_lower) != "other"
                     )
                 )
                 and not vetoed(span)
@@ -268,7 +330,7 @@ class PromiseFinder:
             # A future with a time, even a vague one: "your final statement will follow in
             # the coming weeks" promises it, with no due.
             or (
-                _FUTURE.search(text, span[0], span[1]) is not None
+                _FUTURE.search(subject, is_lower, span[0], span[1]) is not None
                 and not vetoed(span)
                 and due_of(span) is not None
             )
@@ -278,7 +340,7 @@ class PromiseFinder:
             promising = [next((s for s in spans if s[0] <= pointed < s[1]), spans[0])]
         found: list[_Found] = []
         for span in promising:
-            kind = _kind(text[span[0] : span[1]], span in on_event)
+            kind = _kind(subject[span[0] : span[1]], is_lower, span in on_event)
             _add_once(found, _Found(kind, span, due_of(span), span in on_event))
         # A promise that waits on an event takes no other clause's time: "the fix is
         # rolling out in a couple of days and I'll DM you as soon as it's live" does not
@@ -317,15 +379,16 @@ def _add_once(found: list[_Found], promise: _Found) -> None:
         found.append(promise)
 
 
-def _kind(clause: str, on_event: bool) -> str:
-    """The kind of a clause's promise; telling the customer of an event is an update (or a
-    callback, by phone), whatever the event is about."""
+def _kind(clause: str, is_lower: bool, on_event: bool) -> str:
+    """The kind of a clause's promise (the clause as `lowered` gives it); telling the
+    customer of an event is an update (or a callback, by phone), whatever the event is
+    about."""
     if on_event:
-        if _CALL.search(clause):
+        if _CALL.search(clause, is_lower):
             return "callback"
-        if _NOTIFY.search(clause):
+        if _NOTIFY.search(clause, is_lower):
             return "update"
-    return kind_of(clause)
+    return _kind_in(clause, is_lower)
 
 
 def _due_of(
