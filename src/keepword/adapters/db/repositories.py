@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, delete, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from keepword.adapters.db.models import (
@@ -48,6 +48,19 @@ T = TypeVar("T")
 AnySelect = Select[*tuple[Any, ...]]
 
 
+_IDS_OF: dict[type[Any], Any] = {}
+
+
+def _id_of(model: type[Any]) -> Any:
+    """The statement that finds a row's id by its external id, built once a table: each
+    trust event's write asks it (building one costs about what running it does)."""
+    found = _IDS_OF.get(model)
+    if found is None:
+        found = select(model.id).where(model.external_id == bindparam("external_id"))
+        _IDS_OF[model] = found
+    return found
+
+
 class RowIds:
     """Translates external ids to row ids, remembering them for the unit of work."""
 
@@ -58,7 +71,7 @@ class RowIds:
     def find(self, model: type[Any], external_id: str) -> int | None:
         key = (model, external_id)
         if key not in self._known:
-            row_id = self._session.scalar(select(model.id).where(model.external_id == external_id))
+            row_id = self._session.scalar(_id_of(model), {"external_id": external_id})
             if row_id is None:
                 return None
             self._known[key] = row_id
@@ -691,7 +704,7 @@ class TokenRepository:
         return None if row is None else _token(row)
 
     def find_by_hash(self, secret_hash: str) -> ApiToken | None:
-        row = self.session.scalar(select(ApiTokenRow).where(ApiTokenRow.secret_hash == secret_hash))
+        row = self.session.scalar(_TOKEN_BY_HASH, {"secret_hash": secret_hash})
         return None if row is None else _token(row)
 
     def save(self, token: ApiToken) -> None:
@@ -776,6 +789,11 @@ class SessionRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+_TRUST_SETTINGS = select(OrganisationRow.trust_settings).where(OrganisationRow.id == 1)
+# Every API request looks its token up by this, built once.
+_TOKEN_BY_HASH = select(ApiTokenRow).where(ApiTokenRow.secret_hash == bindparam("secret_hash"))
+
+
 class OrganisationRepository:
     """One row, id 1; until someone configures it, the defaults of `Organisation`."""
 
@@ -798,10 +816,9 @@ class OrganisationRepository:
         )
 
     def trust_settings(self) -> dict[str, Any]:
-        # One column, not the row made an Organisation: read with every index read.
-        found = self.session.execute(
-            select(OrganisationRow.trust_settings).where(OrganisationRow.id == 1)
-        ).scalar()
+        # One column, not the row made an Organisation: read with every index read and
+        # every trust event's write, by a statement built once.
+        found = self.session.execute(_TRUST_SETTINGS).scalar()
         return dict(found or {})
 
     def save(self, organisation: Organisation) -> None:
