@@ -30,6 +30,7 @@ from keepword.services.events import record_trust_event
 from keepword.services.ports import PageRequest
 from keepword.services.trust import (
     at_risk,
+    indices_under_former_rules,
     organisation_trust,
     rebuild_trust,
     snapshot_trust,
@@ -316,3 +317,38 @@ def test_a_state_folded_under_former_rules_is_folded_again_at_the_next_event(
         counted = uow.trust.events_of("cust-1")
     assert trust_of(kw.uow(), "cust-1", now).reading == read(fold(counted, model), now, model)
     assert _stored_json(kw, "cust-1")["rules"] == FOLD_RULES
+
+
+def test_an_upgrade_says_how_many_indices_were_folded_under_former_rules(
+    kw: Keepword, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for customer in ("cust-1", "cust-2"):
+        _customer(kw, customer)
+        _record(kw, _event("deflects", 0, customer))
+    assert indices_under_former_rules(kw.uow()) == 0
+    former = _stored_json(kw, "cust-1")
+    del former["rules"]
+    with kw.engine.begin() as connection:
+        connection.execute(
+            update(CustomerTrustRow)
+            .where(
+                CustomerTrustRow.customer_id
+                == select(CustomerRow.id)
+                .where(CustomerRow.external_id == "cust-1")
+                .scalar_subquery()
+            )
+            .values(state=former)
+        )
+    monkeypatch.setenv("KEEPWORD_DATABASE_URL", kw.settings.resolved_database_url)
+    monkeypatch.setenv("KEEPWORD_DATA_DIR", str(kw.settings.data_dir))
+
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    assert indices_under_former_rules(kw.uow()) == 1
+    assert "1 customers' trust indices were folded under the index's former rules" in " ".join(
+        result.output.split()
+    )
+    assert "keepword trust rebuild" in result.output
+    rebuild_trust(kw.uow, T0 + timedelta(days=1))
+    assert indices_under_former_rules(kw.uow()) == 0

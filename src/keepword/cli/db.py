@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from keepword.cli.common import keepword, out
+from keepword.services.trust import indices_under_former_rules
 
 app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 
@@ -27,6 +28,13 @@ def upgrade(
             out.print(f"Database {url} is already at revision {after}.")
         else:
             out.print(f"Database {url} upgraded from {before or 'empty'} to revision {after}.")
+        outdated = indices_under_former_rules(kw.uow())
+        if outdated:
+            out.print(
+                f"{outdated:,} customers' trust indices were folded under the index's former "
+                "rules; each is folded again at its next event. Run `keepword trust rebuild` "
+                "to fold them all now."
+            )
 
 
 @app.command()

@@ -262,6 +262,10 @@ class TrustStore(Protocol):
     def all_states(self) -> Iterator[tuple[str, TrustState]]:
         """Every customer's state."""
 
+    def folded_under_other_rules(self, rules: int) -> int:
+        """How many stored states were folded under rules other than `rules` (or before
+        states said which)."""
+
     def customers_with_events(self) -> Sequence[str]:
         """Every customer with at least one trust event."""
 

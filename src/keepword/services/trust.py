@@ -18,6 +18,7 @@ from functools import lru_cache
 from keepword.domain.errors import NotFound
 from keepword.domain.events import TrustEvent
 from keepword.domain.trust import (
+    FOLD_RULES,
     RETRACTED,
     Contribution,
     Effect,
@@ -221,6 +222,13 @@ def rebuild_trust(
                 on_customer(1)
         uow.commit()
     return RebuildReport(customers, events, changed)
+
+
+def indices_under_former_rules(uow: UnitOfWork) -> int:
+    """How many customers' stored indices were folded under other rules than today's
+    (`FOLD_RULES`): each is folded again at its next event, `rebuild_trust` folds all."""
+    with uow:
+        return uow.trust.folded_under_other_rules(FOLD_RULES)
 
 
 def index_history(uow: UnitOfWork, customer_id: str) -> list[tuple[TrustEvent, float]]:

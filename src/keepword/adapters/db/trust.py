@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from keepword.adapters.db.models import (
@@ -255,6 +255,12 @@ class TrustRepository:
         for customer, row_id, trust_id, state in self.session.execute(query):
             self._rows[customer] = (row_id, trust_id)
             yield customer, state_from_json(state)
+
+    def folded_under_other_rules(self, rules: int) -> int:
+        """Stored states whose `"rules"` is not `rules` or is missing, counted in SQL."""
+        folded_under = CustomerTrustRow.state["rules"].as_integer()
+        query = select(func.count()).where(or_(folded_under.is_(None), folded_under != rules))
+        return int(self.session.scalar(query.select_from(CustomerTrustRow)) or 0)
 
     def customers_with_events(self) -> Sequence[str]:
         """Every customer who has at least one trust event."""
