@@ -520,10 +520,9 @@ class _Steps:
         window_ends = np.cumsum(spans)
         in_window = np.repeat(self.head - (window_ends - spans), spans) + np.arange(spans.sum())
         breach_at = [datetime.fromtimestamp(t, UTC) for t in self.breach_at[in_window].tolist()]
-        breach_from = (window_ends - spans).tolist()
+        breach_from, breach_count = (window_ends - spans).tolist(), spans.tolist()
         churned = self.layout[self.churn[self.churn >= 0]]
         churn_of = dict(zip(self.customer[churned].tolist(), churned.tolist(), strict=True))
-        heads, tails = self.head.tolist(), self.tail.tolist()
         names = self.incident_names
         last_incident = [names[k] if k >= 0 else None for k in self.last_incident.tolist()]
         last_breach = self.last_breach.tolist()
@@ -540,7 +539,7 @@ class _Steps:
                     credit=credit[c],
                     recoverable=recoverable[c],
                     recent_breaches=tuple(
-                        breach_at[breach_from[c] : breach_from[c] + tails[c] - heads[c]]
+                        breach_at[breach_from[c] : breach_from[c] + breach_count[c]]
                     ),
                     last_incident=last_incident[c],
                     last_breach=datetime.fromtimestamp(last_breach[c], UTC)

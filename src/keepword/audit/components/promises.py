@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from keepword.audit.casefold import reads_as_lower
 from keepword.audit.cue_patterns import CUES, VETOES
 from keepword.audit.document import AuditDocument
 from keepword.audit.labels import PROMISE
@@ -50,19 +51,12 @@ class _Caseless:
         return (self.lower_case if is_lower else self.any_case).finditer(text, start, end)
 
 
-# Letters IGNORECASE matches to a latin letter of another case that lower() leaves apart
-# (the long s, the Kelvin sign, the dotted and dotless i).
-_CROSS_CASE = frozenset("\u017f\u212a\u0130\u0131")
-
-
 def lowered(text: str) -> tuple[str, bool]:
     """`text` lower-cased, and True, where a case-sensitive search of it finds what a
-    case-insensitive search of `text` finds, at the same places; else `text` itself and
-    False (a letter such as "\u0130" lower-cases to two, or folds apart)."""
-    if not text.isascii() and not _CROSS_CASE.isdisjoint(text):
-        return text, False
+    case-insensitive search of `text` finds (`casefold.reads_as_lower`); else `text`
+    itself and False."""
     low = text.lower()
-    return (low, True) if len(low) == len(text) else (text, False)
+    return (low, True) if reads_as_lower(text, low) else (text, False)
 
 
 # A sentence ends at ., ! or ? before white space, or at a line break: "t.co/x" and

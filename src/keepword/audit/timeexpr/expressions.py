@@ -36,6 +36,8 @@ from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise
 from typing import Literal, NamedTuple
 
+from keepword.audit.casefold import reads_as_lower
+
 Kind = Literal["clock", "day", "part", "duration", "period", "relative_day", "vague"]
 Context = Literal[
     "plain",  # may set the deadline
@@ -629,10 +631,6 @@ _LOWER_PARSERS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern.replace(_ZONE_GROUP, f"(?P<zone>{_ZONE_CODES.lower()})"), re.VERBOSE)
     for name, pattern in _KINDS
 }
-# Where lower-casing is not one character for one ("İ") or IGNORECASE reads a letter as
-# another (dotless "\u0131" as "i", long "\u017f" as "s"), the lower-case patterns could
-# read the text otherwise.
-_CASE_FOLDS = re.compile("[\u0130\u0131\u017f]")
 _CORE_PARSER = re.compile(_CLOCK_CORE, _FLAGS)
 _LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
@@ -2086,9 +2084,7 @@ def find_expressions(text: str) -> list[Expression]:
     if not candidates:
         return []
     parsers, subject = _LOWER_PARSERS, lowered
-    if len(lowered) != len(scanned) or (
-        not scanned.isascii() and _CASE_FOLDS.search(scanned) is not None
-    ):
+    if not reads_as_lower(scanned, lowered):
         parsers, subject = _PARSERS, scanned
     starts = list(accumulate(map(len, pieces)))[:-1:2]
     scan = _Scan(scanned, lowered, words, starts)
