@@ -12,23 +12,39 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The stamps re-run pip only when pyproject.toml changes.
+# The stamps re-run pip only when pyproject.toml changes. These installs build nothing:
+# the compiled audit has a stamp of its own, below.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	KEEPWORD_COMPILE=0 $(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	KEEPWORD_COMPILE=0 $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
 # The benchmarks compare against other libraries (dateparser, ctparse, VADER): the bench extra.
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	KEEPWORD_COMPILE=0 $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
-install-bench: $(VENV)/.installed-bench
+# The audit modules mypyc compiles (setup.py), built in place beside their sources and
+# built again whenever one of them changes; KEEPWORD_COMPILE=0 runs the sources as they
+# are. The stamp's name holds the choice, so that changing it builds again.
+KEEPWORD_COMPILE ?= 1
+COMPILED_SOURCES := $(filter-out %/__init__.py %/training.py,\
+	$(wildcard src/keepword/audit/*.py src/keepword/audit/components/*.py src/keepword/audit/timeexpr/*.py))
+COMPILED := $(VENV)/.compiled-$(KEEPWORD_COMPILE)
+
+$(COMPILED): $(COMPILED_SOURCES) setup.py mypyc.ini | $(VENV)/.installed
+	rm -f $(VENV)/.compiled-*
+	find src -name '*.so' -delete
+	@if [ "$(KEEPWORD_COMPILE)" != 0 ]; then echo "Compiling the audit with mypyc (about a minute)..."; fi
+	KEEPWORD_COMPILE=$(KEEPWORD_COMPILE) $(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed $(COMPILED)
+install-dev: $(VENV)/.installed-dev $(COMPILED)
+install-bench: $(VENV)/.installed-bench $(COMPILED)
 
 run: install
 	$(BIN)/keepword db upgrade
@@ -67,4 +83,5 @@ bench: install-bench
 	$(BIN)/python bench/trust_index.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	find src -name '*.so' -delete

@@ -29,6 +29,7 @@ from keepword.adapters.db.migrate import upgrade
 from keepword.adapters.db.models import Base
 from keepword.adapters.passwords import Argon2Hasher
 from keepword.bootstrap import Keepword, bootstrap
+from keepword.compiled import compiled_modules, stale_extensions
 from keepword.domain.access import Role
 from keepword.services.access import create_token
 from keepword.settings import Settings
@@ -36,6 +37,28 @@ from keepword.web.app import create_app
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-keepword"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def pytest_report_header() -> str:
+    compiled = compiled_modules()
+    if not compiled:
+        return "keepword: pure Python (no module compiled by mypyc)"
+    return f"keepword: {len(compiled)} audit modules compiled by mypyc (setup.py)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # An extension is imported before the source beside it: tests of a source edited
+    # since the build would test the old code and pass or fail for the wrong reason.
+    stale = stale_extensions()
+    if stale:
+        names = ", ".join(path.name.split(".", 1)[0] + ".py" for path in stale[:5])
+        more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+        pytest.exit(
+            f"the compiled audit is older than its source ({names}{more}): run "
+            "`make install-dev` to build it again, or `KEEPWORD_COMPILE=0 make install-dev` "
+            "to run the sources as they are",
+            returncode=4,
+        )
 
 
 def _external_database_url() -> str | None:

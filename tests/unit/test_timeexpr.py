@@ -3,6 +3,7 @@ docs/promise-time.md, on literal instants in literal calendars."""
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -372,6 +373,19 @@ def test_with_no_country_only_weekends_are_days_off() -> None:
     said = datetime(2024, 12, 23, 11, 0, tzinfo=UTC)
     found = due("The new card arrives within 3 working days.", said, NOWHERE)
     assert found.at == datetime(2024, 12, 26, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "calendar",
+    [DE, NOWHERE, BusinessCalendar(ZoneInfo("Asia/Manila"), "ph", business_day_end=time(18, 0))],
+)
+def test_a_calendar_sent_to_a_worker_process_is_the_same(calendar: BusinessCalendar) -> None:
+    # `keepword audit --workers` pickles each conversation's calendar for its processes.
+    copy = pickle.loads(pickle.dumps(calendar))  # noqa: S301 (our own bytes)
+    assert copy == calendar
+    assert copy.add_business_days(date(2024, 12, 24), 2) == calendar.add_business_days(
+        date(2024, 12, 24), 2
+    )
 
 
 def test_next_week_ends_on_its_last_business_day_when_friday_is_a_holiday() -> None:

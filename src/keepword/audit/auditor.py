@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from keepword.audit.components.classifier import LinearClassifier
 from keepword.audit.components.cues import PhraseCues
@@ -19,7 +20,7 @@ from keepword.audit.results import AuditResult
 from keepword.audit.timeexpr import BusinessCalendar
 from keepword.domain.conversations import Conversation
 
-CUES_ONLY = "cues-only"
+CUES_ONLY: Final = "cues-only"
 
 
 class Auditor:

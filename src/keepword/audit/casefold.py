@@ -5,9 +5,11 @@ must start with). The time expressions and the promise finder both search this w
 
 from __future__ import annotations
 
+from typing import Final
+
 # Letters IGNORECASE reads as another that lower() does not turn them into: the dotless
 # "\u0131" as "i", the long "\u017f" as "s"; and "\u0130", which lower-cases to two.
-_CROSS_CASE = frozenset("\u0130\u0131\u017f")
+_CROSS_CASE: Final = frozenset("\u0130\u0131\u017f")
 
 
 def reads_as_lower(text: str, low: str) -> bool:

@@ -12,6 +12,7 @@ look-around, no back-references. `\\w` and `\\b` are ASCII in RE2.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ def _cues(label: str, strength: float, *patterns: str) -> list[Cue]:
     return [Cue(label, pattern, strength) for pattern in patterns]
 
 
-_YOU = r"(?:you|u|ya)"
-_WE = r"(?:we|i)"
+_YOU: Final = r"(?:you|u|ya)"
+_WE: Final = r"(?:we|i)"
 
 CUES: list[Cue] = [
     *_cues(

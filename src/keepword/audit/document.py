@@ -7,6 +7,7 @@ findings apart from any storage, so the audit stays pure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from keepword.audit.results import Finding, Promise, TurnLabel, UnsupportedTurn
@@ -14,7 +15,7 @@ from keepword.audit.timeexpr import BusinessCalendar
 from keepword.audit.tokens import tokens
 from keepword.domain.conversations import Conversation, Speaker
 
-DEFAULT_CALENDAR = BusinessCalendar(ZoneInfo("UTC"), None)
+DEFAULT_CALENDAR: Final = BusinessCalendar(ZoneInfo("UTC"), None)
 
 
 @dataclass(frozen=True)

@@ -13,32 +13,32 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from keepword.audit.document import Evidence
 from keepword.audit.tokens import span_of_tokens
 from keepword.domain.conversations import Speaker
 
-_STATUS_QUESTION = re.compile(
+_STATUS_QUESTION: Final = re.compile(
     r"\b(?:where(?:'s| is)|when (?:will|is|can|does)|how long|what(?:'s| is) the status|"
     r"any (?:news|update)|eta)\b",
     re.IGNORECASE,
 )
 # A turn's first MAX_WORDS tokens are read; a longer turn's rest adds nothing, so time and
 # memory stay bounded on a 10,000-character e-mail.
-MAX_WORDS = 150
+MAX_WORDS: Final = 150
 # Words longer than STEM + 1 letters also give their first STEM letters as a feature, so
 # "frustrating" teaches "frustrated" too: a stemmer for a microsecond a turn.
-STEM = 5
-WHOLE_TURN = (0, 0)  # the span of a feature that belongs to the turn as a whole
+STEM: Final = 5
+WHOLE_TURN: Final = (0, 0)  # the span of a feature that belongs to the turn as a whole
 
 # Byte tables that delete all but (upper-case) ASCII letters: counting them runs in C.
-_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
-_NOT_ASCII_UPPER = bytes(b for b in range(256) if not 65 <= b <= 90)
+_NOT_ASCII_LETTER: Final = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+_NOT_ASCII_UPPER: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 
 
 # A sentence ends at a run of stops or line breaks and the white space after it.
-SENTENCE_END = re.compile(r"[.!?\n]+\s*")
+SENTENCE_END: Final = re.compile(r"[.!?\n]+\s*")
 
 
 def sentence_ends(text: str) -> list[int]:

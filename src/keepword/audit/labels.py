@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from keepword.domain.conversations import Speaker
 
-AGENT_BREAKING = (
+AGENT_BREAKING: Final = (
     "blames_customer",
     "deflects",
     "dismisses_report",
@@ -13,17 +15,23 @@ AGENT_BREAKING = (
     "inconveniences",
     "rude",
 )
-AGENT_BUILDING = (
+AGENT_BUILDING: Final = (
     "owns",
     "apologizes",
     "empathizes",
     "informs_proactively",
     "confirms_resolution",
 )
-CUSTOMER_SIGNALS = ("reports_fault", "wants_to_cancel", "chases", "threatens_churn", "frustrated")
-LABELS = AGENT_BREAKING + AGENT_BUILDING + CUSTOMER_SIGNALS
+CUSTOMER_SIGNALS: Final = (
+    "reports_fault",
+    "wants_to_cancel",
+    "chases",
+    "threatens_churn",
+    "frustrated",
+)
+LABELS: Final = AGENT_BREAKING + AGENT_BUILDING + CUSTOMER_SIGNALS
 
-FINDINGS = ("cancellation_obstructed", "fault_dismissed", "customer_chased", "left_unowned")
+FINDINGS: Final = ("cancellation_obstructed", "fault_dismissed", "customer_chased", "left_unowned")
 
 LABELS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {
     Speaker.AGENT: AGENT_BREAKING + AGENT_BUILDING,
@@ -33,8 +41,8 @@ LABELS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {
 
 # Not a label of taxonomy.md: the model's reading of "this turn makes a promise"
 # (shared/design/promises.md), learned and cued like the labels, and reported as promises.
-PROMISE = "promise"
-MODEL_LABELS = (*LABELS, PROMISE)
+PROMISE: Final = "promise"
+MODEL_LABELS: Final = (*LABELS, PROMISE)
 # What the model and the cues may find on a turn of each speaker: a system's message
 # ("your engineer arrives between 8 and 12") promises too, though it behaves as no one.
 READINGS_BY_SPEAKER: dict[Speaker, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -28,8 +28,8 @@ from keepword.audit.features import (
 from keepword.audit.tokens import token_spans
 
 # 2: features from keepword.audit.features of Keepword 0.2 (per-pattern cues, stems, "?"/"!").
-FORMAT = 2
-DEFAULT_MODEL = "labels.json"
+FORMAT: Final = 2
+DEFAULT_MODEL: Final = "labels.json"
 
 
 class ModelError(ValueError):

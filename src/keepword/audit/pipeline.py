@@ -7,12 +7,12 @@ before the one it depends on fails at start, not halfway through an archive.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 from keepword.audit.document import AuditDocument
 
 # What every document holds before any component runs.
-GIVEN = frozenset({"conversation", "calendar", "texts", "speakers", "tokens"})
+GIVEN: Final = frozenset({"conversation", "calendar", "texts", "speakers", "tokens"})
 
 
 class Component(Protocol):

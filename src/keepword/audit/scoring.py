@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from keepword.audit.labels import AGENT_BREAKING, AGENT_BUILDING, CUSTOMER_SIGNALS, LABELS
 
-GROUPS = {
+GROUPS: Final = {
     "agent_breaking": AGENT_BREAKING,
     "agent_building": AGENT_BUILDING,
     "customer": CUSTOMER_SIGNALS,

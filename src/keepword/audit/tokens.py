@@ -13,32 +13,33 @@ checks that both paths agree.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 URL, HANDLE, NUMBER = "<url>", "<handle>", "<num>"
 
 # A link starts where no token is running (so "xhttp://" is no link, as a regex scanning
 # tokens left to right would not see one either) and runs to the next white space.
-_TOKEN = re.compile(
+_TOKEN: Final = re.compile(
     r"(?<![^\W_]|['\u2018\u2019@])(?:https?://|www\.)\S+|(?:[^\W_]|['\u2018\u2019@])+",
     re.IGNORECASE,
 )
-_ASCII_LINK = re.compile(r"(?<![a-z0-9'@])(?:https?://|www\.)\S+")
-_LINK_MARK = "\x01"
+_ASCII_LINK: Final = re.compile(r"(?<![a-z0-9'@])(?:https?://|www\.)\S+")
+_LINK_MARK: Final = "\x01"
 # Every byte but a-z, 0-9, apostrophe, "@" and the link mark becomes a space.
-_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'@\x01")
-_TO_SPACE = bytes(b if b in _KEEP else 32 for b in range(256))
-_PLAIN_START = frozenset("abcdefghijklmnopqrstuvwxyz'")
+_KEEP: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'@\x01")
+_TO_SPACE: Final = bytes(b if b in _KEEP else 32 for b in range(256))
+_PLAIN_START: Final = frozenset("abcdefghijklmnopqrstuvwxyz'")
 # Typographic apostrophes read as plain ones.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'"})
 # ...and white space outside ASCII (a no-break space) as a space, which also ends a link.
-_TO_ASCII = str.maketrans(
+_TO_ASCII: Final = str.maketrans(
     {
         "\u2019": "'",
         "\u2018": "'",
         **{chr(c): " " for c in range(0x80, 0x3001) if chr(c).isspace()},
     }
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 
 
 def _mask_link(match: re.Match[str]) -> str:
@@ -98,7 +99,7 @@ def regex_tokens(text: str) -> list[str]:
     return [_normalise(token) for token in _TOKEN.findall(text)]
 
 
-_RUN = re.compile(r"\S+")
+_RUN: Final = re.compile(r"\S+")
 
 
 def span_of_tokens(text: str, first: int, last: int) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import re2
 
@@ -25,7 +25,7 @@ class CuePatternError(ValueError):
 
 # RE2 builds its DFA lazily within this budget; at the default 8 MB the speaker sets of
 # some 140 patterns run out and fall back to a slower engine (81 us a turn instead of 14).
-DFA_MEMORY = 64 << 20
+DFA_MEMORY: Final = 64 << 20
 
 
 def _options() -> Any:

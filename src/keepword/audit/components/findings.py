@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from keepword.audit.document import AuditDocument
 from keepword.audit.results import Finding
 from keepword.domain.conversations import Speaker
 
-_CANCELLED = re.compile(
+_CANCELLED: Final = re.compile(
     r"\b(?:i'?ve|i have|we'?ve|we have|has been|have been|is now|is|are now|was)\s+"
     r"(?:now\s+|successfully\s+)?(?:cancell?ed|closed|terminated)\b|\bcancell?ation (?:is |has "
     r"been )?(?:confirmed|processed|complete)",
     re.IGNORECASE,
 )
-_INVESTIGATES = re.compile(
+_INVESTIGATES: Final = re.compile(
     r"\b(?:let me|i'?ll|i will|we'?ll|we will|i'?m going to)\s+(?:\w+\s+)?(?:check|look into|"
     r"investigate|test|run|escalate|send an? (?:engineer|technician))|\b(?:i'?ve|i have|we'?ve)\s+"
     r"(?:run|checked|tested|escalated|raised|booked)\b",

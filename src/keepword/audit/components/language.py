@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from keepword.audit.document import AuditDocument
 from keepword.audit.results import UnsupportedTurn
 from keepword.audit.tokens import tokens
 
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LATIN: Final = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 # The commonest short words of English and of the languages customers most often write
 # instead; function words give a language away in a handful of words.
-ENGLISH = frozenset(
+ENGLISH: Final = frozenset(
     "the a an and or but to of in on for with is are was were be been it its this that i you "
     "we he she they my your our me us not no yes do does did have has had will would can "
     "could should please thanks thank hi hello what when why how where which there here "
@@ -46,7 +47,7 @@ OTHERS: dict[str, frozenset[str]] = {
         "heb".split()
     ),
 }
-MIN_WORDS = 4  # fewer words than this give no reliable signal ("ok gracias" stays readable)
+MIN_WORDS: Final = 4  # fewer words than this give no reliable signal ("ok gracias" stays readable)
 
 
 # Each word of the lists above, with the languages it belongs to: one lookup a word.
@@ -56,13 +57,15 @@ for _name, _vocabulary in (("English", ENGLISH), *OTHERS.items()):
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _name)
 # A word several languages share ("no", "me") says nothing about which one it is, so only
 # the words of one language count.
-_FOREIGN_ONLY = {
+_FOREIGN_ONLY: Final = {
     word: found[0]
     for word, found in _LANGUAGES_OF.items()
     if len(found) == 1 and found[0] != "English"
 }
-_ENGLISH_ONLY = frozenset(word for word, found in _LANGUAGES_OF.items() if found == ("English",))
-_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
+_ENGLISH_ONLY: Final = frozenset(
+    word for word, found in _LANGUAGES_OF.items() if found == ("English",)
+)
+_NON_LATIN_LETTER: Final = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 
 
 def language_problem(text: str, words: Sequence[str] | None = None) -> str | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from keepword.audit.casefold import reads_as_lower
 from keepword.audit.cue_patterns import CUES, VETOES
@@ -66,17 +67,17 @@ def lowered(text: str) -> tuple[str, bool]:
 # that starts a new promise ("... tomorrow afternoon, and I've booked you a car, which
 # will be ready by 6pm"). A short adverbial may stand between "and" and the subject
 # ("..., and for the delay we'll credit you").
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
-_CLAUSE_BREAK = _Caseless(
+_SENTENCE_BREAK: Final = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE_BREAK: Final = _Caseless(
     r";\s*|,?\s+(?:and|but|then|plus|while)\s+(?=(?:(?:for|as|in|on|after|with)\s+[^,.;:]{1,30}?"
     r",?\s+)?(?:(?:i|we|you|they|he|she|it|our|your|the|a|an|this|that)\b[^,.;:]{0,50}?"
     r"(?:\bwill\b|'ll\b|\bshould\b|\bshall\b|\bis going to\b|\bare going to\b|\bgets?\b|"
     r"\barrives?\b)|(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))"
 )
-_PROMISE = _Caseless("|".join(f"(?:{c.pattern})" for c in CUES if c.label == PROMISE))
+_PROMISE: Final = _Caseless("|".join(f"(?:{c.pattern})" for c in CUES if c.label == PROMISE))
 # Beside the vetoes of the cues, a duty in the past is no promise: "you should have been
 # helped a week ago", "you shouldn't have had to chase us" (a cue reads "you should ... have").
-_NOT_A_PROMISE = _Caseless(
+_NOT_A_PROMISE: Final = _Caseless(
     "|".join(
         [
             *(f"(?:{p})" for p in VETOES[PROMISE]),
@@ -92,7 +93,7 @@ _NOT_A_PROMISE = _Caseless(
 # appointment is confirmed for Wednesday at 10:30", "I've rebooked you as the first job
 # Friday, 8-10am", "I've arranged for it to be shipped before the end of this week") and a
 # timeline kept ("the crew is on track for 6 PM").
-_FUTURE = _Caseless(
+_FUTURE: Final = _Caseless(
     r"\b(?:will|shall|going to|should|gonna|due|(?:re)?scheduled|(?:re)?booked|expected|planned|"
     r"arranged|reserved|arrives?|pays? out|goes out|takes?|within|expect|confirmed for|set for|"
     r"on (?:track|schedule|course) for)\b|'ll\b"
@@ -107,29 +108,29 @@ _FUTURE = _Caseless(
 # the way", "the courier will collect the toaster when they deliver it". It falls due with
 # the event, which no clock time dates: it has no due of its own unless it names one.
 # "when you ..." waits on the customer and is no promise (the vetoes say so).
-_ON_EVENT = _Caseless(
+_ON_EVENT: Final = _Caseless(
     r"(?:\bwill\b|'ll\b|\u2019ll\b|\bshall\b|\bgoing to\b)[^.;!?]{0,80}?\b(?:as soon as|the "
     r"(?:moment|minute|second|instant)|when|whenever|once)\s+(?!(?:you|u)\b)"
 )
 # A future passive ("the deposit you paid for the original dates will be refunded", "the
 # faulty unit will be replaced"): a promise, with or without a time, when its words name
 # the kind of thing promised (`kind_of`); "your details will be kept on file" names none.
-_FUTURE_PASSIVE = _Caseless(
+_FUTURE_PASSIVE: Final = _Caseless(
     r"(?:\bwill|'ll|\u2019ll|\bshall)\s+(?:now\s+|also\s+|then\s+)?be\s+(?:\w+ly\s+)?"
     r"\w+(?:ed|en|t)\b"
 )
 # Telling the customer something, in any channel: such a promise is an update ("we'll SMS
 # you when they arrive" tells of a delivery; it is not one), or a callback when it is a call.
-_NOTIFY = _Caseless(
+_NOTIFY: Final = _Caseless(
     r"\b(?:text|sms|e-?mail|message|dm|notify|alert|ping|let (?:you|u) know|tell (?:you|u)|update "
     r"(?:you|u)|post (?:here|an update)|send (?:you|u) (?:a |an )?(?:text|sms|message|e-?mail|"
     r"notification|update|note))\b"
 )
-_CALL = _Caseless(r"\b(?:call|ring|phone)\s+(?:you|u)\b")
+_CALL: Final = _Caseless(r"\b(?:call|ring|phone)\s+(?:you|u)\b")
 # A message about something sent to the customer is an update, whatever it is about: "I'll
 # send you the refund confirmation", "you'll get the tracking code by email", "we'll send a
 # reminder the day before" (not a refund, a delivery or a visit).
-_MESSAGE_ABOUT = _Caseless(
+_MESSAGE_ABOUT: Final = _Caseless(
     r"\b(?:send|e-?mail|text|forward|get|receive)\b[^.;!?]{0,40}?\b(?:confirmation|receipt|"
     r"reminder|notification|tracking (?:code|number|link|details)|reference(?: number)?|"
     r"summary|itinerary|details|link)s?\b"

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import holidays
 
-END_OF_DAY = time(23, 59, 59)
+END_OF_DAY: Final = time(23, 59, 59)
 # Far more than any real run of holidays; a guard against a calendar with no business days.
-_MAX_SKIP = 366
+_MAX_SKIP: Final = 366
 
 
 @lru_cache(maxsize=4096)
@@ -61,6 +62,12 @@ class BusinessCalendar:
             object.__setattr__(self, "country", code)
         if self.business_day_end.tzinfo is not None:
             raise ValueError("business_day_end is a wall-clock time: give it no time zone")
+
+    def __reduce__(self) -> tuple[type[BusinessCalendar], tuple[ZoneInfo, str | None, time]]:
+        # `keepword audit --workers` sends calendars to its processes. Made again from its
+        # fields, a calendar needs no frozen-field assignment, which the class mypyc
+        # compiles (setup.py) does not allow as the dataclass's own pickling does.
+        return (BusinessCalendar, (self.zone, self.country, self.business_day_end))
 
     def is_holiday(self, day: date) -> bool:
         """Whether `day` is a public holiday of the calendar's country (never without one)."""

@@ -34,7 +34,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from keepword.audit.casefold import reads_as_lower
 
@@ -126,7 +126,7 @@ class Duration(NamedTuple):
     later: bool = False  # "3 days later": with no day named, from the turn
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Expression:
     """One time expression found in a text, with its span and what it says.
 
@@ -159,10 +159,60 @@ class Expression:
     lead: str = ""  # the words before it that bound it, lower case ("by", "within the")
     week_of: bool = False  # day: "the week of April 10th", "w/c 4 February": that whole week
 
+    def __init__(
+        self,
+        kind: Kind,
+        span: tuple[int, int],
+        context: Context = "plain",
+        marker: Marker | None = None,
+        clock: Clock | None = None,
+        clock_from: Clock | None = None,
+        clock_part: Part | None = None,
+        clock_today: bool = False,
+        weak: bool = False,
+        day: DayName | None = None,
+        part: Part | None = None,
+        part_next: bool = False,
+        duration: Duration | None = None,
+        period: PeriodKind | None = None,
+        month: int | None = None,
+        year: int | None = None,
+        offset: int = 0,
+        from_today: bool = False,
+        zone: str | None = None,
+        past_tense: bool = False,
+        lead: str = "",
+        week_of: bool = False,
+    ) -> None:
+        # Written out, not the dataclass's generated __init__: mypyc compiles this one
+        # (setup.py), and every expression of every clause is made here.
+        self.kind = kind
+        self.span = span
+        self.context = context
+        self.marker = marker
+        self.clock = clock
+        self.clock_from = clock_from
+        self.clock_part = clock_part
+        self.clock_today = clock_today
+        self.weak = weak
+        self.day = day
+        self.part = part
+        self.part_next = part_next
+        self.duration = duration
+        self.period = period
+        self.month = month
+        self.year = year
+        self.offset = offset
+        self.from_today = from_today
+        self.zone = zone
+        self.past_tense = past_tense
+        self.lead = lead
+        self.week_of = week_of
+
 
 # --- words -----------------------------------------------------------------------------
 
-_SMALL = [
+_SMALL: Final = [
     "zero",
     "one",
     "two",
@@ -184,8 +234,8 @@ _SMALL = [
     "eighteen",
     "nineteen",
 ]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_ORDINALS = [
+_TENS: Final = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINALS: Final = [
     "first",
     "second",
     "third",
@@ -283,34 +333,34 @@ def _alternatives(words: list[str] | dict[str, int]) -> str:
     return "|".join(re.escape(word).replace(r"\ ", r"[-\s]+") for word in ordered)
 
 
-_CARDINAL = rf"(?:{_alternatives([w for w in NUMBER_WORDS if 'couple' not in w])})"
-_NUMBER = rf"(?:\d{{1,3}}(?:\.\d+)?|{_CARDINAL})"
-_HOUR_WORD = rf"(?:{_alternatives(_SMALL[1:13])})"
-_ORDINAL_WORD = rf"(?:{_alternatives(ORDINAL_WORDS)})"
-_DAY_NUMBER_WORDS = [w for w, v in NUMBER_WORDS.items() if 1 <= v <= 31 and w[0] not in "ac"]
-_DAY_CARDINAL = rf"(?:{_alternatives(_DAY_NUMBER_WORDS)})"
-_WEEKDAY = (
+_CARDINAL: Final = rf"(?:{_alternatives([w for w in NUMBER_WORDS if 'couple' not in w])})"
+_NUMBER: Final = rf"(?:\d{{1,3}}(?:\.\d+)?|{_CARDINAL})"
+_HOUR_WORD: Final = rf"(?:{_alternatives(_SMALL[1:13])})"
+_ORDINAL_WORD: Final = rf"(?:{_alternatives(ORDINAL_WORDS)})"
+_DAY_NUMBER_WORDS: Final = [w for w, v in NUMBER_WORDS.items() if 1 <= v <= 31 and w[0] not in "ac"]
+_DAY_CARDINAL: Final = rf"(?:{_alternatives(_DAY_NUMBER_WORDS)})"
+_WEEKDAY: Final = (
     rf"(?:(?:{_alternatives([w for w in WEEKDAYS if w.endswith('day')])})"
     rf"|(?:{_alternatives([w for w in WEEKDAYS if not w.endswith('day')])})\.?)(?!\w)"
 )
-_MONTH = rf"(?:{_alternatives(MONTHS)})"
-_FULL_MONTH = rf"(?:{_alternatives([m for m in MONTHS if len(m) > 3 and m != 'sept'])})"
-_MERIDIEM = r"(?:[ap]\s?\.\s?m\s?\.|[ap]\.?\s?m\b)"
-_APOSTROPHE = r"['\u2019]"
-_DASH = r"(?:-|\u2013|\u2014)"
-_UNIT = (
+_MONTH: Final = rf"(?:{_alternatives(MONTHS)})"
+_FULL_MONTH: Final = rf"(?:{_alternatives([m for m in MONTHS if len(m) > 3 and m != 'sept'])})"
+_MERIDIEM: Final = r"(?:[ap]\s?\.\s?m\s?\.|[ap]\.?\s?m\b)"
+_APOSTROPHE: Final = r"['\u2019]"
+_DASH: Final = r"(?:-|\u2013|\u2014)"
+_UNIT: Final = (
     r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|hr|(?<=\d)h|days?|weekdays?|weeks?|wks?|"
     r"fortnights?|months?|mos|years?|yrs?)\b"
 )
-_ORD_SUFFIX = r"(?:st|nd|rd|th)"
-_NOT_ORDINAL_THING = (
+_ORD_SUFFIX: Final = r"(?:st|nd|rd|th)"
+_NOT_ORDINAL_THING: Final = (
     r"(?!\s+(?:floor|street|st\b|ave\b|avenue|road|rd\b|time|times|try|attempt|place|edition|"
     r"generation|gen\b|century|anniversary|birthday|grade|round|call|item|one|person|reply))"
 )
 
 # --- the patterns of each kind (their group names are for the parsers) ----------------
 
-_VAGUE = r"""
+_VAGUE: Final = r"""
     (?P<vpre>)
     (?:
         (?:(?:very|really|pretty|quite)\s+)?(?<!as\s)soon(?!\s+as\b)(?:\s+as\s+possible)?
@@ -330,7 +380,7 @@ _VAGUE = r"""
       | (?:the\s+)?coming\s+(?:days|weeks|months)\b
     )
 """
-_DURATION = rf"""
+_DURATION: Final = rf"""
     (?P<pre>)
     (?=[^;!?]{{0,48}}?(?:sec|min|h\b|hr|hour|day|week|wk|fortnight|mo|year|yr))  # a unit is near
     (?:
@@ -364,7 +414,7 @@ _DURATION = rf"""
         (?!(?:weekend|week|month|year|end|day|morning|afternoon|evening|night|next|this|
             {_WEEKDAY}|{_MONTH})\b)[a-z][a-z-]*)(?:\s+(?:date|day)\b)?)?
 """
-_CLOCK_CORE = rf"""
+_CLOCK_CORE: Final = rf"""
     (?:
         (?P<noon>noon|midday|twelve\s+noon|12\s+noon|midnight)(?:ish\b)?
       | (?P<pm>half|quarter|\d{{1,2}}\s*min(?:ute)?s?|\d{{1,2}}(?=\s+past)
@@ -382,15 +432,15 @@ _CLOCK_CORE = rf"""
       | (?P<h5>{_HOUR_WORD})(?:\s+(?P<m5>thirty|fifteen|forty[-\s]five))?\s+(?P<mer5>{_MERIDIEM})
     )
 """
-_CLOCK_CORE_UNNAMED = re.sub(r"\?P<\w+>", "?:", _CLOCK_CORE)
-_HOUR_MINUTE_WORDS = (
+_CLOCK_CORE_UNNAMED: Final = re.sub(r"\?P<\w+>", "?:", _CLOCK_CORE)
+_HOUR_MINUTE_WORDS: Final = (
     rf"(?:{_HOUR_WORD}(?:[-\s](?:thirty|fifteen|forty[-\s]five|twenty|ten|o[-\s]five)\b)?)"
 )
-_CLOCK_WEAK = (
+_CLOCK_WEAK: Final = (
     rf"(?:(?<![\d.,:/$\u00a3\u20ac#])\d{{1,2}}(?:[:.]\d{{2}})?(?![\d.,:/%]\d)"
     rf"|{_HOUR_MINUTE_WORDS})"
 )
-_CLOCK_TAIL = (
+_CLOCK_TAIL: Final = (
     r"(?:\s*,?\s*(?:this\s+(?:morning|afternoon|evening)|tonight|in\s+the\s+"
     r"(?:morning|afternoon|evening)|at\s+night))"
 )
@@ -430,20 +480,20 @@ ZONES: dict[str, str] = {
     "nzst": "Pacific/Auckland",
     "nzdt": "Pacific/Auckland",
 }
-_ZONE_CODES = "|".join(
+_ZONE_CODES: Final = "|".join(
     sorted((z.upper() for z in ZONES if z.isalpha() and len(z) <= 4), key=len, reverse=True)
 )
 # Capitals only for the codes ("ET", "PT"), so "et al" or "pt" are no zones.
-_ZONE = (
+_ZONE: Final = (
     rf"(?:\s*(?-i:(?P<zone>{_ZONE_CODES}))\b"
     rf"|\s+(?P<zonename>eastern|central|mountain|pacific|arizona|uk)\s+time\b)"
 )
 
-_CLOCK_PRE = (
+_CLOCK_PRE: Final = (
     r"(?:(?:by|before|until|till|til|from|after|since|at|around|about|approximately|eta|@|no\s+later"
     r"\s+than|not\s+later\s+than|as\s+late\s+as|latest)\s+){0,2}"
 )
-_RANGE = rf"""
+_RANGE: Final = rf"""
     (?P<rpre>)
     (?=[^,;!?]{{0,24}}?(?:{_DASH}|\bto\b|\btill\b|\buntil\b|\band\b))  # a joiner is near
     (?P<r1>(?:{_CLOCK_CORE_UNNAMED})|{_CLOCK_WEAK})
@@ -451,7 +501,7 @@ _RANGE = rf"""
     (?P<r2>(?:{_CLOCK_CORE_UNNAMED})|{_CLOCK_WEAK})
     (?P<rtail>{_CLOCK_TAIL})?(?:{_ZONE})?
 """
-_CLOCK = rf"""
+_CLOCK: Final = rf"""
     (?:
         (?P<core>{_CLOCK_CORE_UNNAMED})(?P<ctail>{_CLOCK_TAIL})?(?:{_ZONE})?
       | (?P<weak>{_CLOCK_WEAK})(?P<wtail>{_CLOCK_TAIL})
@@ -461,8 +511,8 @@ _CLOCK = rf"""
             or\b|with\b|to\b|for\b|if\b|when\b|so\b|as\b|because\b|latest\b|at\s+the\s+latest))
     )
 """
-_PART_DAY = rf"(?:today|tomorrow|tmrw|yesterday|this|{_WEEKDAY})"
-_PART = rf"""
+_PART_DAY: Final = rf"(?:today|tomorrow|tmrw|yesterday|this|{_WEEKDAY})"
+_PART: Final = rf"""
     (?P<ppre>)
     (?:
         (?P<pmod>(?:next|this|coming|following)\s+(?={_WEEKDAY}))?
@@ -520,12 +570,14 @@ def _lead_guard(lead: str, words: list[str]) -> str:
 # A weekday's tail ("Friday the 13th", "Thursday, June 13", "Monday next week", "Wednesday
 # 27"): after white space and a comma, a number, "the" and a number or an ordinal word,
 # "of", "next", "this", a month or an ordinal word.
-_WEEKDAY_TAIL_GUARD = _lead_guard(r"\s*,?\s*", [*MONTHS, *ORDINAL_WORDS, "of", "next", "this"])
+_WEEKDAY_TAIL_GUARD: Final = _lead_guard(
+    r"\s*,?\s*", [*MONTHS, *ORDINAL_WORDS, "of", "next", "this"]
+)
 # A near day's date ("tomorrow, Sep 13", "tomorrow (13 March)", "tomorrow the 13th").
-_REL_TAIL_GUARD = _lead_guard(r"\s*,?\s*\(?\s*", [*MONTHS, *ORDINAL_WORDS])
+_REL_TAIL_GUARD: Final = _lead_guard(r"\s*,?\s*\(?\s*", [*MONTHS, *ORDINAL_WORDS])
 
 
-_WEEKDAY_TAIL = rf"""
+_WEEKDAY_TAIL: Final = rf"""
     (?:
         \s*,?\s*(?:the\s+)?(?P<wdord>\d{{1,2}}){_ORD_SUFFIX}\b(?!\s+of\s+{_MONTH})
       | \s*,?\s*the\s+(?P<wdordw>{_ORDINAL_WORD})\b(?!\s+of\s+{_MONTH})
@@ -537,7 +589,7 @@ _WEEKDAY_TAIL = rf"""
             |business\b|working\b|%))
     )
 """
-_DAY = rf"""
+_DAY: Final = rf"""
     (?P<dpre>)
     (?:
         (?P<rel>today|tonight|tonite|tomorrow|tmrw|tmr|tomorow|yesterday
@@ -556,8 +608,10 @@ _DAY = rf"""
     )
     (?P<poss>{_APOSTROPHE}s\b)?
 """
-_PERIOD_DAY = rf"(?:\s*,?\s*(?:today|tomorrow|tmrw|(?:on\s+)?(?:this\s+|next\s+)?{_WEEKDAY}))"
-_PERIOD = rf"""
+_PERIOD_DAY: Final = (
+    rf"(?:\s*,?\s*(?:today|tomorrow|tmrw|(?:on\s+)?(?:this\s+|next\s+)?{_WEEKDAY}))"
+)
+_PERIOD: Final = rf"""
     (?P<qpre>)
     (?:
         (?P<cob>(?:the\s+)?(?:close|end)[-\s]+of[-\s]+(?:the\s+)?(?:business|play|trading)
@@ -586,7 +640,7 @@ _PERIOD = rf"""
             (?:\s+(?P<monyear>\d{{4}}))?(?![\s,]*\d)
     )
 """
-_RELATIVE = r"""
+_RELATIVE: Final = r"""
     (?P<xpre>)
     (?:
         (?P<xnd>next[-\s]day)(?=\s+(?:\w+\s+)?(?:delivery|shipping|post|courier|dispatch|service))
@@ -609,7 +663,7 @@ _KINDS: tuple[tuple[Kind | Literal["range"], str], ...] = (
     ("day", _DAY),
     ("relative_day", _RELATIVE),
 )
-_FLAGS = re.IGNORECASE | re.VERBOSE
+_FLAGS: Final = re.IGNORECASE | re.VERBOSE
 
 
 class _WrittenCaseParsers(dict[str, re.Pattern[str]]):
@@ -622,36 +676,38 @@ class _WrittenCaseParsers(dict[str, re.Pattern[str]]):
         return parser
 
 
-_PARSERS = _WrittenCaseParsers()
+_PARSERS: Final = _WrittenCaseParsers()
 # The same patterns for the lower-cased text, without IGNORECASE: several times faster to
 # match. The zone codes ("6pm CT") are matched in lower case there and checked against the
 # text as written afterwards (`_zone_as_written`).
-_ZONE_GROUP = f"(?-i:(?P<zone>{_ZONE_CODES}))"
+_ZONE_GROUP: Final = f"(?-i:(?P<zone>{_ZONE_CODES}))"
 _LOWER_PARSERS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern.replace(_ZONE_GROUP, f"(?P<zone>{_ZONE_CODES.lower()})"), re.VERBOSE)
     for name, pattern in _KINDS
 }
-_CORE_PARSER = re.compile(_CLOCK_CORE, _FLAGS)
-_LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_CORE_PARSER: Final = re.compile(_CLOCK_CORE, _FLAGS)
+_LINK: Final = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
 # The words before an expression that say how it bounds the promise ("by", "within",
 # "for"), found by looking back from where the expression starts.
-_VAGUE_PREFIX = r"""in|within|over|during|for|after|the|next|coming"""
-_DURATION_PREFIX = r"""in|within|inside|between|the|next|over|during|about|around|roughly|
+_VAGUE_PREFIX: Final = r"""in|within|over|during|for|after|the|next|coming"""
+_DURATION_PREFIX: Final = r"""in|within|inside|between|the|next|over|during|about|around|roughly|
         approximately|approx\.?|under|less|fewer|than|no|not|more|longer|up|to|at|most|maximum|
         max|another|additional|an|only|just|take|takes|taking|took|allow|give|it|after|every|for|
         last|past|least|usually|normally|typically|generally|of"""
-_RANGE_PREFIX = r"""between|from|by|before|until|till|at|around|about|for"""
-_PART_PREFIX = r"""by|before|until|till|on|for|in|during|from|after|since|later|early|earlier"""
+_RANGE_PREFIX: Final = r"""between|from|by|before|until|till|at|around|about|for"""
+_PART_PREFIX: Final = (
+    r"""by|before|until|till|on|for|in|during|from|after|since|later|early|earlier"""
+)
 _PERIOD_PREFIX = r"""by|before|until|till|in|within|during|over|for|at|on|from|since|sometime|later|
         earlier|early|no\s+later\s+than|not\s+later\s+than|the|of|end\s+of"""
 _DAY_PREFIX = r"""on|by|before|until|till|til|from|after|since|for|to|as\s+of|no\s+later\s+than|
         not\s+later\s+than|as\s+late\s+as|latest|starting|effective|with\s+effect\s+from|due|
         the"""
-_RELATIVE_PREFIX = r"""on|by|until|till|before|for|via|with"""
+_RELATIVE_PREFIX: Final = r"""on|by|until|till|before|for|via|with"""
 _CLOCK_PREFIX = r"""by|before|until|till|til|from|after|since|at|around|about|approximately|eta|
         @|no\s+later\s+than|not\s+later\s+than|as\s+late\s+as|latest"""
-_PREFIXES = {
+_PREFIXES: Final = {
     "vague": _VAGUE_PREFIX,
     "duration": _DURATION_PREFIX,
     "range": _RANGE_PREFIX,
@@ -666,8 +722,8 @@ _PREFIX_WORDS: dict[str, frozenset[str]] = {
     kind: frozenset(re.sub(r"\\s\+|\\\.\?|[()?:]", " ", words).replace("|", " ").split())
     for kind, words in _PREFIXES.items()
 }
-_MAX_PREFIX_WORDS = 4
-_WEEK_OF = re.compile(
+_MAX_PREFIX_WORDS: Final = 4
+_WEEK_OF: Final = re.compile(
     r"(?:\bweek\s+(?:of|beginning|commencing|starting)(?:\s+on)?|\bw/c|\bw/b)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -676,7 +732,7 @@ _WEEK_OF = re.compile(
 # scan reads a text's words once and tries the patterns only where one of them starts,
 # anchored: a sentence with none returns at once.
 _ORDER: tuple[str, ...] = tuple(kind for kind, _ in _KINDS)
-_NUMBERS_AND_HOURS = [*NUMBER_WORDS, "couple", "half"]
+_NUMBERS_AND_HOURS: Final = [*NUMBER_WORDS, "couple", "half"]
 _STARTS: dict[str, set[str]] = {
     "vague": set(
         "very really pretty quite soon as shortly asap a at in before later momentarily promptly "
@@ -708,7 +764,7 @@ _STARTS: dict[str, set[str]] = {
     },
     "relative_day": {"the", "that", "next"},
 }
-_UNIT_WORDS = frozenset(_UNITS) | {"business", "working", "work", "more", "further", "extra"}
+_UNIT_WORDS: Final = frozenset(_UNITS) | {"business", "working", "work", "more", "further", "extra"}
 # Common words that start an expression only before one of these words: "the" only in
 # "the end of", "the weekend", "the next day", "the 5th"... Checking the next word first
 # spares most patterns on most words.
@@ -763,7 +819,7 @@ for _word in ORDINAL_WORDS:
     if " " not in _word:
         _FOLLOWERS[_word] = frozenset({"of"})
 _FOLLOWERS["first"] = frozenset({"of", "thing"})  # "first thing tomorrow"
-_FULL_MONTHS = frozenset(m for m in MONTHS if len(m) > 3)
+_FULL_MONTHS: Final = frozenset(m for m in MONTHS if len(m) > 3)
 for _word in ("by", "before", "until", "till", "during"):
     _FOLLOWERS[_word] = _FULL_MONTHS
 # "by the time the month is over", "before the week is out", "during the afternoon"
@@ -773,7 +829,7 @@ _FOLLOWERS["before"] = _FOLLOWERS["before"] | {"long"}
 for _word in ("week", "month", "year"):
     _FOLLOWERS[_word] = frozenset({"s", "end"})  # "by week's end", "month-end"
 # Weekday names may follow these too ("this Friday", "next Monday", "the following Monday").
-_WEEKDAY_LEADS = (
+_WEEKDAY_LEADS: Final = (
     "this",
     "next",
     "coming",
@@ -786,43 +842,45 @@ _WEEKDAY_LEADS = (
 )
 for _word in _WEEKDAY_LEADS:
     _FOLLOWERS[_word] = _FOLLOWERS.get(_word, frozenset()) | frozenset(WEEKDAYS) | {"week"}
-_CLOCKISH = frozenset(
+_CLOCKISH: Final = frozenset(
     "am pm a p o oclock noon thirty fifteen forty in this tonight at to and or more past min "
     "minutes".split()
 )
 for _word in (*NUMBER_WORDS, *_SMALL[1:13]):
     if " " not in _word and _word not in _FOLLOWERS:
         _FOLLOWERS[_word] = _UNIT_WORDS | _CLOCKISH | frozenset(NUMBER_WORDS)
-_TRIGGERS: dict[str, tuple[str, ...]] = {}
+_KINDS_AT: dict[str, tuple[str, ...]] = {}  # in the order found, put in _ORDER below
 for _kind in _ORDER:
     for _word in _STARTS[_kind]:
         for _token in _word.split()[:1]:
-            _TRIGGERS[_token] = (*_TRIGGERS.get(_token, ()), _kind)
-_TRIGGERS = {token: tuple(k for k in _ORDER if k in kinds) for token, kinds in _TRIGGERS.items()}
-_TOKEN = re.compile(r"[a-z]+|\d+")
+            _KINDS_AT[_token] = (*_KINDS_AT.get(_token, ()), _kind)
+_TRIGGERS: Final = {
+    token: tuple(k for k in _ORDER if k in kinds) for token, kinds in _KINDS_AT.items()
+}
+_TOKEN: Final = re.compile(r"[a-z]+|\d+")
 # The same, splitting: the gaps and the words in turn, so that where each word starts is
 # a running sum of lengths (`find_expressions`), with no match object made per word.
-_TOKEN_SPLIT = re.compile(r"([a-z]++|\d++)")  # possessive: the same tokens, found sooner
+_TOKEN_SPLIT: Final = re.compile(r"([a-z]++|\d++)")  # possessive: the same tokens, found sooner
 
 
-_TRIGGER_WORDS = frozenset(_TRIGGERS)
-_DIGIT = re.compile(r"\d")
+_TRIGGER_WORDS: Final = frozenset(_TRIGGERS)
+_DIGIT: Final = re.compile(r"\d")
 # For a text with no digit, `_may_start_at_a_word` asks whether `_candidates` would find
 # a word an expression may start at. It reads the words at C speed (an ASCII text as bytes,
 # every other character a space) and looks the words, and the pairs of a word and the word
 # after it, up in sets: most sentences hold none of them.
-_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
-_PAIRS = frozenset(
+_LETTERS_ONLY: Final = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
+_PAIRS: Final = frozenset(
     (word, following)
     for word, followers in _FOLLOWERS.items()
     if word in _TRIGGERS
     for following in followers
     if following.isascii() and following.isalpha()  # "couple of" is never one word
 )
-_FOLLOWED = frozenset(_FOLLOWERS)
-_BYTE_TRIGGERS = frozenset(word.encode() for word in _TRIGGERS)
-_BYTE_FOLLOWED = frozenset(word.encode() for word in _FOLLOWERS)
-_BYTE_PAIRS = frozenset((word.encode(), following.encode()) for word, following in _PAIRS)
+_FOLLOWED: Final = frozenset(_FOLLOWERS)
+_BYTE_TRIGGERS: Final = frozenset(word.encode() for word in _TRIGGERS)
+_BYTE_FOLLOWED: Final = frozenset(word.encode() for word in _FOLLOWERS)
+_BYTE_PAIRS: Final = frozenset((word.encode(), following.encode()) for word, following in _PAIRS)
 
 
 def _may_start_at_a_word(lowered: str) -> bool:
@@ -851,7 +909,7 @@ def _may_start_at_an_ascii_word(raw: bytes) -> bool:
     return not _BYTE_PAIRS.isdisjoint(pairwise(words))
 
 
-_DIGIT_BYTES = b"0123456789"
+_DIGIT_BYTES: Final = b"0123456789"
 
 
 def _no_time_word(lowered: str) -> bool:
@@ -876,10 +934,10 @@ def might_hold_time(text: str) -> bool:
 # --- context: how the clause uses an expression ---------------------------------------
 
 # Words that end the clause a verb governs ("it arrived on Monday and will ship on Friday").
-_CLAUSE_WORDS = frozenset(
+_CLAUSE_WORDS: Final = frozenset(
     "and but so because as while when then which although though whereas once until".split()
 )
-_PAST_VERBS = frozenset(
+_PAST_VERBS: Final = frozenset(
     "was were had did wasn weren didn hadn arrived completed sent left went came reached "
     "happened failed dropped stalled started began broke ended took got paid missed told said "
     "asked placed ordered bought called rang ran emailed spoke noticed lost received processed "
@@ -889,7 +947,7 @@ _PAST_VERBS = frozenset(
 )
 # Verbs in -ed that name a plan for the day after them ("I booked it for Monday"), or that
 # are adjectives more often than past events ("the delayed parcel", "a limited offer").
-_NOT_PAST = frozenset(
+_NOT_PAST: Final = frozenset(
     "booked rebooked scheduled rescheduled arranged planned expected set due slated lined "
     "reserved promised estimated timed confirmed aimed guaranteed queued needed delayed "
     "limited detailed updated required interested allowed supposed pleased concerned "
@@ -899,28 +957,30 @@ _NOT_PAST = frozenset(
     "hundred".split()
 )
 # Before a past form, these make it a perfect, a passive or an infinitive, not a past event.
-_NOT_PAST_BEFORE = frozenset("have has ve had been be is are s re get got and or to".split())
-_PERFECT = frozenset("have has had ve d".split())
-_DETERMINERS = frozenset(
+_NOT_PAST_BEFORE: Final = frozenset("have has ve had been be is are s re get got and or to".split())
+_PERFECT: Final = frozenset("have has had ve d".split())
+_DETERMINERS: Final = frozenset(
     "the a an their your our my his her its this that these those of for with in on by from "
     "very more most".split()
 )
-_FUTURE_WORDS = frozenset(
+_FUTURE_WORDS: Final = frozenset(
     "will won shall should would can could may might must going be is are am tomorrow next "
     "booked rebooked scheduled rescheduled arranged planned expected set due ll re m".split()
 )
-_NEGATIONS = frozenset("not never no t".split())
-_CONDITIONALS = frozenset(("if", "unless"))
+_NEGATIONS: Final = frozenset("not never no t".split())
+_CONDITIONALS: Final = frozenset(("if", "unless"))
 # The words whose negation ("can't", "won't", "may not", "wasn't able") says a thing will
 # not (or could not) happen. Not "don't" and "shouldn't": "don't forget your visit
 # tomorrow" and "you shouldn't go to bed end of day" are advice, and still name the time.
-_DENIABLE = frozenset(
+_DENIABLE: Final = frozenset(
     "can couldn won wouldn isn aren wasn weren didn may might will could would be".split()
 )
 
 
 # Every word the clause questions of `_context` look for, but the "-ed" forms of past verbs.
-_CLAUSE_QUESTIONS = _CONDITIONALS | _NEGATIONS | _PAST_VERBS | _PERFECT | frozenset(("cannot",))
+_CLAUSE_QUESTIONS: Final = (
+    _CONDITIONALS | _NEGATIONS | _PAST_VERBS | _PERFECT | frozenset(("cannot",))
+)
 
 
 def _denied(clause: list[str]) -> bool:
@@ -933,63 +993,63 @@ def _denied(clause: list[str]) -> bool:
     return False
 
 
-_WAS = frozenset(("was", "were"))
-_POSSESSORS = frozenset("your our their his her my its".split())
-_CLOSED = frozenset("closed shut holiday holidays".split())
-_BE = frozenset(
+_WAS: Final = frozenset(("was", "were"))
+_POSSESSORS: Final = frozenset("your our their his her my its".split())
+_CLOSED: Final = frozenset("closed shut holiday holidays".split())
+_BE: Final = frozenset(
     "are re were day".split()
 )  # "crews are off tomorrow", "a day off"; not "water will be off"
-_CLOSED_LINKS = frozenset("on for until till from this next".split())
+_CLOSED_LINKS: Final = frozenset("on for until till from this next".split())
 # Every closure `_closed_before` and `_parenthetical_holiday` find holds one of these.
-_CLOSURE_WORDS = _CLOSED | {"off"}
-_REPEATS = frozenset("twice once again already every each per all".split())
-_TIMES_COUNTS = frozenset(
+_CLOSURE_WORDS: Final = _CLOSED | {"off"}
+_REPEATS: Final = frozenset("twice once again already every each per all".split())
+_TIMES_COUNTS: Final = frozenset(
     "first second third fourth fifth last another one two three several many few".split()
 )
-_EARLIER = frozenset("earlier previously last since".split())
-_LONG = frozenset("long holiday".split())
-_SLOTS = frozenset("slot window appointment delivery booking visit".split())
-_AGO_AFTER = re.compile(r"\s*(?:ago|earlier|before\s+that)\b", re.IGNORECASE)
+_EARLIER: Final = frozenset("earlier previously last since".split())
+_LONG: Final = frozenset("long holiday".split())
+_SLOTS: Final = frozenset("slot window appointment delivery booking visit".split())
+_AGO_AFTER: Final = re.compile(r"\s*(?:ago|earlier|before\s+that)\b", re.IGNORECASE)
 # "30 mins behind", "a week late", "30 minutes before they arrive": a gap, not a deadline.
-_GAP_AFTER = re.compile(
+_GAP_AFTER: Final = re.compile(
     r"\s+(?:behind|late|early|earlier|before|ahead|overdue|long|old|in\s+a\s+row|"
     r"running|straight)\b",
     re.IGNORECASE,
 )
-_WITH_AFTER = re.compile(r"\s+(?:with|of|without)\b", re.IGNORECASE)
-_HOLIDAY_AFTER = re.compile(
+_WITH_AFTER: Final = re.compile(r"\s+(?:with|of|without)\b", re.IGNORECASE)
+_HOLIDAY_AFTER: Final = re.compile(
     r"\s+(?:(?:bank|public|national|school)\s+)?holidays?\b|\s+(?:closure|shutdown)\b",
     re.IGNORECASE,
 )
 # "Monday is a public holiday", "tomorrow and Sunday are holidays", "Monday's a bank holiday"
-_COPULA_AFTER = re.compile(
+_COPULA_AFTER: Final = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:and|or|&)\s+[\w']+\s+)?"
     r"(?:is|are|was|were|being|will\s+be|['\u2019]s)\b"
     r"(?P<rest>[^.;,()]{0,60})",
     re.IGNORECASE,
 )
-_HOLIDAY_WORDS = re.compile(
+_HOLIDAY_WORDS: Final = re.compile(
     r"\b(?:holidays?|closed|day\s+off|off\b|bank|shut)|\b(?:the\s+)?[A-Z][a-z]+|\d", 0
 )
-_NOT_A_HOLIDAY = re.compile(
+_NOT_A_HOLIDAY: Final = re.compile(
     r"\s*(?:the\s+)?(?:earliest|latest|soonest|first|last|best|only|fine|ok|okay|good|when|"
     r"what|too|busy|free|open|available|confirmed|booked|the\s+day)\b",
     re.IGNORECASE,
 )
 # "'s" and a noun: "Monday's ticket", "this month's bill", "tomorrow's first flight".
-_POSSESSIVE_NOUN = re.compile(r"['\u2019]s\s+(?!(?:a|an|the|going|been|not)\b)[a-z]", 0)
-_NOUN_AFTER = re.compile(r"\s+(?!(?:a|an|the|going|been|not)\b)[a-z]", 0)
+_POSSESSIVE_NOUN: Final = re.compile(r"['\u2019]s\s+(?!(?:a|an|the|going|been|not)\b)[a-z]", 0)
+_NOUN_AFTER: Final = re.compile(r"\s+(?!(?:a|an|the|going|been|not)\b)[a-z]", 0)
 # Durations: words before them that make them a time from now ("within", "takes"), and
 # those that make them a length ("for", "over", "at least", "more than").
-_TIMELINE_WORDS = frozenset(
+_TIMELINE_WORDS: Final = frozenset(
     "in within inside between next about around roughly approximately approx under "
     "less fewer up most maximum max another additional take takes taking allow give after "
     "every usually normally typically generally".split()
 )
-_STATE_WORDS = frozenset(("from", "effective", "starting"))  # "cancelled from today"
-_PAST_LEADS = frozenset(("since", "last", "previous", "past"))  # "since Tuesday"
-_CONDITIONS = frozenset("when once if whenever".split())
-_NEAR_DAYS = re.compile(r"(?:today|tonight|tomorrow|tmrw|tmr|tomorow)", re.IGNORECASE)
+_STATE_WORDS: Final = frozenset(("from", "effective", "starting"))  # "cancelled from today"
+_PAST_LEADS: Final = frozenset(("since", "last", "previous", "past"))  # "since Tuesday"
+_CONDITIONS: Final = frozenset("when once if whenever".split())
+_NEAR_DAYS: Final = re.compile(r"(?:today|tonight|tomorrow|tmrw|tmr|tomorow)", re.IGNORECASE)
 
 
 # Each pattern starts with the one character class of all its marks, and the conditions
@@ -998,8 +1058,8 @@ _NEAR_DAYS = re.compile(r"(?:today|tonight|tomorrow|tmrw|tmr|tomorow)", re.IGNOR
 # dash, not at the space before it; only the word after a mark counts
 # (`_first_after_mark`), and that is the same word. A stop before a line break counts
 # twice, which gives the same word after it.
-_SENTENCE_MARK = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
-_CLAUSE_MARK = re.compile(
+_SENTENCE_MARK: Final = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
+_CLAUSE_MARK: Final = re.compile(
     r"[.!?;:,()\[\]\n\-\u2013\u2014](?:(?<=[.!?;:,])(?=\s)|(?<=[()\[\]\n])|(?<=\s.)(?=\s))"
 )
 
@@ -1148,8 +1208,8 @@ def _told_in_past(words: list[str]) -> bool:
     return not future
 
 
-_THANKS = frozenset(("thank", "thanks"))
-_RE_SUBJECTS = frozenset("we you they who there what".split())
+_THANKS: Final = frozenset(("thank", "thanks"))
+_RE_SUBJECTS: Final = frozenset("we you they who there what".split())
 
 
 def _thanked_for(words: list[str]) -> bool:
@@ -1259,7 +1319,7 @@ def _context(
     return "plain"
 
 
-_COPULA_HINT = re.compile(r" is| are| was| were|being| will be|['\u2019]s|\)")
+_COPULA_HINT: Final = re.compile(r" is| are| was| were|being| will be|['\u2019]s|\)")
 
 
 def _maybe_copula(after: str) -> bool:
@@ -1301,7 +1361,7 @@ def _closed_before(before: list[str]) -> bool:
     return before[-1:] == ["for"] and "closed" in before
 
 
-_LIST_WORDS = frozenset("and or st nd rd th".split())
+_LIST_WORDS: Final = frozenset("and or st nd rd th".split())
 
 
 def _before_day_list(before: list[str]) -> list[str]:
@@ -1329,8 +1389,10 @@ def _long_weekend(scan: _Scan, index: int) -> bool:
     return scan.gap_before(index).isspace() and scan.text[start].isupper() and index > 1
 
 
-_DONE_LEADS = frozenset(("last", "past", "took"))  # "it took 3 days"
-_EXTENSIONS = frozenset(("another", "additional", "further", "extra"))  # "for another 30 minutes"
+_DONE_LEADS: Final = frozenset(("last", "past", "took"))  # "it took 3 days"
+_EXTENSIONS: Final = frozenset(
+    ("another", "additional", "further", "extra")
+)  # "for another 30 minutes"
 
 
 def _duration_context(words: list[str], after: str) -> Context:
@@ -1364,7 +1426,7 @@ def _marks_deadline(words: list[str]) -> bool:
     return not _DEADLINE_MARKS.isdisjoint(words)
 
 
-_DEADLINE_MARKS = frozenset(("by", "before", "until", "till", "til", "to", "for"))
+_DEADLINE_MARKS: Final = frozenset(("by", "before", "until", "till", "til", "to", "for"))
 
 
 def _is_near_day(text: str, span: tuple[int, int]) -> bool:
@@ -1565,9 +1627,9 @@ def _date(match: re.Match[str], original: str, p: str = "") -> DayName | None:
     return None
 
 
-_THREAD_COUNTER = re.compile(r"\s*(?:@\w+\s*)*$")
+_THREAD_COUNTER: Final = re.compile(r"\s*(?:@\w+\s*)*$")
 # The end of a tweet: white space, or a closing mark, then nothing.
-_TEXT_END = re.compile(r"[\s.!)]*$")
+_TEXT_END: Final = re.compile(r"[\s.!)]*$")
 
 
 def _is_trailing_counter(original: str, start: int, end: int) -> bool:
@@ -1744,11 +1806,11 @@ def _parse_duration(match: re.Match[str], prefix: str) -> tuple[Duration | None,
 
 # Around a lone "3 days", words that make it a length or a label, not a time from now:
 # "it's 14 days", "the 30 days applies", "which runs 36 months", "ten days without a phone".
-_LENGTH_BEFORE = frozenset(
+_LENGTH_BEFORE: Final = frozenset(
     "the a an this that these those your our my its their his her s is was been of runs "
     "lasts last took every first all over than".split()
 )
-_LENGTH_AFTER = re.compile(
+_LENGTH_AFTER: Final = re.compile(
     r"\s*(?:without|of|with|ago|old|long|late|behind|early|overdue|in\s+a\s+row|straight|"
     r"running|left|remaining|free|trial|notice|warranty|grace|cooling|['\u2019]s?)\b",
     re.IGNORECASE,
@@ -1786,7 +1848,7 @@ def _is_bare_duration(match: re.Match[str], duration: Duration, prefix: str, bef
     return not (match["couple"] or match["half"] or match["post"] or match["nexthour"])
 
 
-_BARE_CLOCK_PREFIX = frozenset(
+_BARE_CLOCK_PREFIX: Final = frozenset(
     {"by", "before", "until", "till", "from", "after", "at", "around", "about"}
 )
 
@@ -2053,7 +2115,7 @@ def _may_hold_address(text: str) -> bool:
     return False
 
 
-_ZONED = frozenset({"clock", "range"})
+_ZONED: Final = frozenset({"clock", "range"})
 
 
 def _zone_as_written(match: re.Match[str], text: str) -> bool:
@@ -2119,8 +2181,8 @@ def find_expressions(text: str) -> list[Expression]:
     return found
 
 
-_PART_WORDS = frozenset("morning afternoon evening night early late first s".split())
-_WEEKDAY_WORDS = frozenset(WEEKDAYS)
+_PART_WORDS: Final = frozenset("morning afternoon evening night early late first s".split())
+_WEEKDAY_WORDS: Final = frozenset(WEEKDAYS)
 # For a kind tried at a word, the words that may follow it; a kind not listed for a word
 # is always tried. "Friday" tries `part` only before "morning", "afternoon"...
 _KIND_FOLLOWERS: dict[tuple[str, str], frozenset[str]] = {
@@ -2152,16 +2214,20 @@ _KIND_FOLLOWERS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
-_DURATION_NEXT = frozenset(_UNITS) | frozenset(
+_DURATION_NEXT: Final = frozenset(_UNITS) | frozenset(
     "to or and more further extra additional full calendar whole upcoming coming next "
     "business working work bank".split()
 )
-_RANGE_NEXT = frozenset("to till until and am pm a p o oclock".split())
-_CLOCK_NEXT = frozenset(
+_RANGE_NEXT: Final = frozenset("to till until and am pm a p o oclock".split())
+_CLOCK_NEXT: Final = frozenset(
     "am pm a p o oclock ish this tonight in at h hrs past min mins minutes".split()
 )
-_CLOCK_BEFORE = frozenset("by before until till til from after since at around about eta".split())
-_DATE_NEXT = frozenset(MONTHS) | frozenset("st nd rd th of to through thru till until".split())
+_CLOCK_BEFORE: Final = frozenset(
+    "by before until till til from after since at around about eta".split()
+)
+_DATE_NEXT: Final = frozenset(MONTHS) | frozenset(
+    "st nd rd th of to through thru till until".split()
+)
 
 
 def _digit_kinds(lowered: str, words: list[str], index: int, start: int) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import itemgetter
-from typing import Literal
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from keepword.audit.timeexpr.calendar import BusinessCalendar
@@ -53,14 +53,14 @@ PART_OF_DAY_ENDS: dict[Part, time] = {
 }
 # A year-less date at most this far back is a past event ("the cancellation on 12 March
 # went through", said on 16 May), not next year's.
-_RECENT_PAST = timedelta(days=90)
+_RECENT_PAST: Final = timedelta(days=90)
 # Countries that write the month first in "12/03".
-MONTH_FIRST_COUNTRIES = frozenset({"US", "CA", "PH"})
-_BACKGROUND = frozenset({"past", "holiday", "attributive", "repeat", "length", "negated"})
+MONTH_FIRST_COUNTRIES: Final = frozenset({"US", "CA", "PH"})
+_BACKGROUND: Final = frozenset({"past", "holiday", "attributive", "repeat", "length", "negated"})
 _ONE_DAY, _TWO_DAYS = timedelta(days=1), timedelta(days=2)
 # Who does something in an event told as a clause: "of us receiving it", "after we get it".
-_SUBJECTS = frozenset("we you they he she i it us them".split())
-_DEMOTED = frozenset({"subject", "possessive"})
+_SUBJECTS: Final = frozenset("we you they he she i it us them".split())
+_DEMOTED: Final = frozenset({"subject", "possessive"})
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -119,15 +119,19 @@ def resolve_due(
     return _Reading(text, said_at, calendar, context).due(found)
 
 
-_ORDER = itemgetter(0, 1, 2)
-_ALWAYS_AWARE = (ZoneInfo, timezone)
-_ANCHORED = frozenset({"after_anchor", "before_anchor"})
+_ORDER: Final = itemgetter(0, 1, 2)
+_ALWAYS_AWARE: Final = (ZoneInfo, timezone)
+_ANCHORED: Final = frozenset({"after_anchor", "before_anchor"})
 
 
 # Between a day and a clock time that belong together: "Friday at 3pm", "tomorrow, 8-10am".
-_DAY_CLOCK_GAP = frozenset({"", ",", "at", "@", "on", "for", ", at", ", from", "from", "around"})
+_DAY_CLOCK_GAP: Final = frozenset(
+    {"", ",", "at", "@", "on", "for", ", at", ", from", "from", "around"}
+)
 # Between two days that form a range: "Monday or Tuesday", "between Monday and Wednesday".
-_DAY_RANGE_GAP = frozenset({"or", "to", "through", "thru", "until", "till", "-", "\u2013", "and"})
+_DAY_RANGE_GAP: Final = frozenset(
+    {"or", "to", "through", "thru", "until", "till", "-", "\u2013", "and"}
+)
 
 
 class _Reading:
