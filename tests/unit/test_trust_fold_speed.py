@@ -7,6 +7,7 @@ the recent breaches), so the index, the explanation and being at risk are the sa
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -384,3 +385,23 @@ def test_a_customer_whose_events_are_all_retracted_stands_at_the_prior() -> None
 
     assert found == [fold(events, MODEL) for events in customers]
     assert found[0] == TrustState()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_fold_leaves_the_collector_as_it_found_it_and_its_states_out_of_the_young(
+    enabled: bool,
+) -> None:
+    customers = [
+        [_event(T0 + timedelta(hours=h), kind) for h, kind in enumerate(["owns", "apologizes"])]
+        for _ in range(20)
+    ]
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        states = fold_many(customers, MODEL, alone_after=1)
+        assert gc.isenabled() is enabled
+        young = {id(obj) for obj in gc.get_objects(generation=0)}
+        assert not any(id(state) in young for state in states)
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+    assert states == [fold(events, MODEL) for events in customers]

@@ -104,6 +104,12 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What the fold made counts as young: enabled again, the collector's next pass
+        # would walk all of it (a tenth of the fold's time), only to find no cycle. Frozen
+        # and thawed, it joins the oldest generation unwalked; a later full collection
+        # still walks it, as it walks everything long-lived.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
