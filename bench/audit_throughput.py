@@ -25,6 +25,7 @@ from pathlib import Path
 
 from keepword.adapters.helpdesk.records import parse_conversation_lines, split_lines
 from keepword.audit.auditor import default_auditor
+from keepword.compiled import compiled_modules
 from keepword.domain.conversations import Conversation
 from keepword.services.conversations import RejectedLine
 
@@ -51,6 +52,12 @@ def chunks(items: list[Conversation]) -> Iterator[list[Conversation]]:
 def _audit_chunk(chunk: list[Conversation]) -> int:
     results = default_auditor().audit_many(chunk)
     return sum(len(r.labels) for r in results)
+
+
+def build() -> str:
+    """How the audit under test was built, for the table's heading (setup.py)."""
+    compiled = compiled_modules()
+    return f"compiled by mypyc ({len(compiled)} modules)" if compiled else "pure Python"
 
 
 def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
@@ -102,7 +109,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(
         f"{turns:,} turns ({len(items):,} conversations: {args.gold} repeated), "
-        f"model {auditor.model_version}, {cores} cores\n"
+        f"model {auditor.model_version}, {cores} cores; the audit {build()}\n"
     )
     print(f"{'run':<34}{'turns/s':>12}{'turns/s per core':>18}{'peak MiB':>10}")
     print(f"{'audit, 1 process':<34}{single:>12,.0f}{single:>18,.0f}{memory_single:>10,.0f}")

@@ -50,6 +50,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from keepword.audit.timeexpr import BusinessCalendar, resolve_due
+from keepword.compiled import compiled_modules
 
 REFERENCE_SCORER = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "score.py"
 # Sentences: after ".", "!" or "?" (and a closing quote or bracket) before a capital, a
@@ -261,7 +262,8 @@ def main() -> None:
     ]
     print(
         f"{args.gold}: {len(cases)} turns with gold promises ({with_dues} with a due); "
-        "the three resolvers get the same text, turn time and zone"
+        "the three resolvers get the same text, turn time and zone; ours "
+        + ("compiled by mypyc (setup.py)" if compiled_modules() else "as pure Python")
     )
     print(f"| {'resolver':32} | due accuracy | mean per turn | p95 per turn |")
     print(f"|{'-' * 34}|--------------|---------------|--------------|")
