@@ -27,15 +27,14 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	KEEPWORD_COMPILE=0 $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
-# The audit modules mypyc compiles (setup.py), built in place beside their sources and
-# built again whenever one of them changes; KEEPWORD_COMPILE=0 runs the sources as they
-# are. The stamp's name holds the choice, so that changing it builds again.
+# The audit compiled by mypyc (setup.py says which of its modules), built in place beside
+# the sources and built again whenever a source of the audit changes; KEEPWORD_COMPILE=0
+# runs the sources as they are. The stamp's name holds the choice, so that changing it
+# builds again.
 KEEPWORD_COMPILE ?= 1
-COMPILED_SOURCES := $(filter-out %/__init__.py %/training.py,\
-	$(wildcard src/keepword/audit/*.py src/keepword/audit/components/*.py src/keepword/audit/timeexpr/*.py))
 COMPILED := $(VENV)/.compiled-$(KEEPWORD_COMPILE)
 
-$(COMPILED): $(COMPILED_SOURCES) setup.py mypyc.ini | $(VENV)/.installed
+$(COMPILED): $(shell find src/keepword/audit -name '*.py') setup.py mypyc.ini | $(VENV)/.installed
 	rm -f $(VENV)/.compiled-*
 	find src -name '*.so' -delete
 	@if [ "$(KEEPWORD_COMPILE)" != 0 ]; then echo "Compiling the audit with mypyc (about a minute)..."; fi

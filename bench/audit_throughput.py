@@ -25,7 +25,7 @@ from pathlib import Path
 
 from keepword.adapters.helpdesk.records import parse_conversation_lines, split_lines
 from keepword.audit.auditor import default_auditor
-from keepword.compiled import compiled_modules
+from keepword.compiled import build
 from keepword.domain.conversations import Conversation
 from keepword.services.conversations import RejectedLine
 
@@ -52,12 +52,6 @@ def chunks(items: list[Conversation]) -> Iterator[list[Conversation]]:
 def _audit_chunk(chunk: list[Conversation]) -> int:
     results = default_auditor().audit_many(chunk)
     return sum(len(r.labels) for r in results)
-
-
-def build() -> str:
-    """How the audit under test was built, for the table's heading (setup.py)."""
-    compiled = compiled_modules()
-    return f"compiled by mypyc ({len(compiled)} modules)" if compiled else "pure Python"
 
 
 def peak_mib(who: int = resource.RUSAGE_SELF) -> float:

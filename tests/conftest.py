@@ -29,7 +29,7 @@ from keepword.adapters.db.migrate import upgrade
 from keepword.adapters.db.models import Base
 from keepword.adapters.passwords import Argon2Hasher
 from keepword.bootstrap import Keepword, bootstrap
-from keepword.compiled import compiled_modules, stale_extensions
+from keepword.compiled import build, stale_extensions
 from keepword.domain.access import Role
 from keepword.services.access import create_token
 from keepword.settings import Settings
@@ -40,10 +40,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def pytest_report_header() -> str:
-    compiled = compiled_modules()
-    if not compiled:
-        return "keepword: pure Python (no module compiled by mypyc)"
-    return f"keepword: {len(compiled)} audit modules compiled by mypyc (setup.py)"
+    return f"keepword: the audit {build()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -33,6 +33,13 @@ def compiled_modules() -> list[str]:
     ]
 
 
+def build() -> str:
+    """How the audit that runs was built, in words for a heading: "compiled by mypyc (22
+    modules)" or "pure Python"."""
+    compiled = compiled_modules()
+    return f"compiled by mypyc ({len(compiled)} modules)" if compiled else "pure Python"
+
+
 def stale_extensions() -> list[Path]:
     """The compiled modules whose source changed after they were built, or is gone: what
     runs there is not what the source says until the build runs again."""

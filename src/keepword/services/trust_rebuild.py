@@ -366,7 +366,8 @@ class _Steps:
         # Only breaches are asked, the details of no other event are read.
         repeats = np.zeros(total, np.bool_)
         events = self.events
-        damaging = np.flatnonzero(kinds.does[codes] == _DAMAGES).tolist()
+        is_breach = kinds.does[codes] == _DAMAGES
+        damaging = np.flatnonzero(is_breach).tolist()
         repeats[damaging] = [REPEAT_OF in events[i].details for i in damaging]
         self.repeat = repeats[self.layout]
         # Each breach's incident (domain.trust.incident_of), by code; -1: none yet.
@@ -384,7 +385,7 @@ class _Steps:
         self.last_breach = np.full(count, -np.inf)  # -inf: no breach yet
         self.churn = np.full(count, -1, np.int64)  # where the churn signal is, step after step
         # Each customer's breaches in a row of their own: the recent ones are head..tail.
-        breaches = np.bincount(customer[kinds.does[codes] == _DAMAGES], minlength=count)
+        breaches = np.bincount(customer[is_breach], minlength=count)
         self.breach_at = np.zeros(int(breaches.sum()))
         self.tail = np.cumsum(breaches) - breaches
         self.head = self.tail.copy()
@@ -523,10 +524,10 @@ class _Steps:
         # Only the breaches still in each customer's window (head..tail) are read out: the
         # others, and the slots of breaches that were no new incident, are not instants.
         spans = self.tail - self.head
-        window_ends = np.cumsum(spans)
-        in_window = np.repeat(self.head - (window_ends - spans), spans) + np.arange(spans.sum())
+        window_starts = np.cumsum(spans) - spans  # each customer's first in the read-out list
+        in_window = np.repeat(self.head - window_starts, spans) + np.arange(spans.sum())
         breach_at = [datetime.fromtimestamp(t, UTC) for t in self.breach_at[in_window].tolist()]
-        breach_from, breach_count = (window_ends - spans).tolist(), spans.tolist()
+        breach_from, breach_count = window_starts.tolist(), spans.tolist()
         churned = self.layout[self.churn[self.churn >= 0]]
         churn_of = dict(zip(self.customer[churned].tolist(), churned.tolist(), strict=True))
         names = self.incident_names
