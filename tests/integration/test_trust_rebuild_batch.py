@@ -3,13 +3,15 @@ promise ledger and the clock wrote them to a real database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from keepword.bootstrap import Keepword
 from keepword.demo.loader import load_demo
-from keepword.domain.trust import fold
+from keepword.domain.customers import Customer
+from keepword.domain.events import TrustEvent
+from keepword.domain.trust import RETRACTED, fold
 from keepword.services.trust import rebuild_trust
-from keepword.services.trust_rebuild import fold_many
+from keepword.services.trust_rebuild import fold_columns, fold_many
 from keepword.worker import ClockWorker
 from tests.conftest import NOW
 
@@ -39,3 +41,69 @@ def test_rebuilding_the_demo_finds_every_stored_index_as_the_events_give_it(
 
     assert report.customers > 10
     assert report.changed == 0
+
+
+def test_the_columns_the_database_gives_fold_as_its_events_do(kw: Keepword) -> None:
+    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
+    ClockWorker(kw).run_once(CLOCK)
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        by_customer = dict(uow.trust.events_by_customer())
+        batches = list(uow.trust.event_columns(4))  # several batches, of 4 customers or fewer
+
+    found = [
+        (customer, state)
+        for columns in batches
+        for customer, state in zip(
+            columns.customer_ids, fold_columns(columns, model, alone_after=1), strict=True
+        )
+    ]
+
+    assert len(batches) > 2
+    assert [customer for customer, _ in found] == list(by_customer)
+    assert [state for _, state in found] == [fold(e, model) for e in by_customer.values()]
+
+
+def _appended(kw: Keepword, *events: TrustEvent) -> None:
+    with kw.uow() as uow:
+        for event in events:
+            uow.trust_events.append(event)
+        uow.commit()
+
+
+def test_of_two_withdrawals_of_a_label_the_one_appended_last_decides_in_the_columns_too(
+    kw: Keepword,
+) -> None:
+    # The database gives each customer's events in order of instant; `counted` reads
+    # withdrawals in the order appended, in which the earlier withdrawal came last here.
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with kw.uow() as uow:
+        for customer in ("cust-1", "cust-2"):
+            found = Customer(customer)
+            found.created_at = found.updated_at = t0
+            uow.customers.save(found)
+        uow.commit()
+    day = timedelta(days=1)
+    withdrawal = {"retracts": "rude"}
+    for customer in ("cust-1", "cust-2"):
+        label = TrustEvent(
+            customer, t0 + 3 * day, "rude", "turn_label", "c:1:rude", {}, t0 + 3 * day
+        )
+        late = TrustEvent(
+            customer, t0 + 5 * day, RETRACTED, "turn_label", "c:1:rude", withdrawal, t0 + 6 * day
+        )
+        early = TrustEvent(
+            customer, t0, RETRACTED, "turn_label", "c:1:rude", withdrawal, t0 + 7 * day
+        )
+        _appended(kw, label, late, early)
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        expected = [fold(uow.trust.events_of(c), model) for c in ("cust-1", "cust-2")]
+        (columns,) = uow.trust.event_columns(10)
+
+    found = fold_columns(columns, model, alone_after=1)
+
+    assert expected[0].contributions  # the rude turn counts: the early withdrawal decides
+    assert found == expected
+    # Folded alone (by domain.trust.fold, from TrustEvents made of the columns) too.
+    assert fold_columns(columns, model, alone_after=5) == expected

@@ -35,7 +35,7 @@ from keepword.domain.trust import (
     trust_model_of,
 )
 from keepword.services import trust_rebuild
-from keepword.services.trust_rebuild import _round2, fold_many
+from keepword.services.trust_rebuild import UtcInstants, _round2, fold_many
 from tests.unit import former_trust_fold as former
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -405,3 +405,32 @@ def test_the_fold_leaves_the_collector_as_it_found_it_and_its_states_out_of_the_
     finally:
         (gc.enable if was_enabled else gc.disable)()
     assert states == [fold(events, MODEL) for events in customers]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(  # hypothesis takes naive bounds, then gives the instants their zone
+            min_value=datetime(1, 1, 2),  # noqa: DTZ001
+            max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+            timezones=st.just(UTC),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+@example(
+    [datetime(1969, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC), datetime(2255, 6, 6, tzinfo=UTC)]
+)
+def test_instants_given_as_microseconds_read_as_the_datetimes_they_were(
+    instants: list[datetime],
+) -> None:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    micros = np.array([(at - epoch) // timedelta(microseconds=1) for at in instants], np.int64)
+
+    found = UtcInstants(micros)
+
+    assert list(found) == instants
+    assert list(found[1:]) == instants[1:]
+    # The fold sorts and fades by these: they must be timestamp()'s to the bit.
+    assert found.timestamps().tolist() == [at.timestamp() for at in instants]

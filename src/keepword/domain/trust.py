@@ -318,9 +318,13 @@ def incident_of(event: TrustEvent) -> str:
     """The incident an event belongs to, for compounding: the conversation of a turn's label
     or of a finding (one conversation is one incident, whatever kinds of breach it holds),
     the promise of a promise's event, else the event's own source."""
-    details = event.details
+    return incident_in(event.details, event.source_type, event.source_id)
+
+
+def incident_in(details: Mapping[str, Any], source_type: str, source_id: str) -> str:
+    """`incident_of` an event of these details and this source."""
     found = details.get("conversation") or details.get("promise")
-    return found if isinstance(found, str) else f"{event.source_type}:{event.source_id}"
+    return found if isinstance(found, str) else f"{source_type}:{source_id}"
 
 
 def effective(events: Iterable[TrustEvent]) -> list[TrustEvent]:

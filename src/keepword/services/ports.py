@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from keepword.audit.results import AuditResult
 from keepword.audit.timeexpr import BusinessCalendar
@@ -20,6 +20,9 @@ from keepword.domain.organisation import Organisation
 from keepword.domain.promises import Party, Promise, PromiseKind, PromiseStatus
 from keepword.domain.trust import TrustState
 from keepword.domain.webhooks import Delivery, Webhook
+
+if TYPE_CHECKING:  # numpy, which only a rebuild needs
+    from keepword.services.trust_rebuild import EventColumns
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -256,6 +259,12 @@ class TrustStore(Protocol):
     ) -> None:
         """Store the customer's state, its index at its last event and whether at risk."""
 
+    def save_all(
+        self, states: Sequence[tuple[str, TrustState, float, bool]], now: datetime
+    ) -> None:
+        """Store many customers' states at once (customer, state, index, at risk), as
+        `save` stores each."""
+
     def flagged(self, limit: int) -> Sequence[tuple[str, TrustState]]:
         """Customers at risk at their last event, lowest index first."""
 
@@ -274,6 +283,10 @@ class TrustStore(Protocol):
 
     def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
         """Every customer's events, one customer at a time."""
+
+    def event_columns(self, customers: int) -> Iterator[EventColumns]:
+        """Every customer with events, their events as columns, `customers` customers at a
+        time (fewer where some have none)."""
 
     def snapshot(
         self, day: str, customers: int, mean: float, at_risk: int, histogram: list[int]

@@ -35,9 +35,10 @@ from keepword.domain.trust import (
     trust_model_of,
 )
 from keepword.services.ports import UnitOfWork, UnitOfWorkFactory
-from keepword.services.trust_rebuild import chunks, fold_many
+from keepword.services.trust_rebuild import BATCH, fold_columns
 
 AT_RISK_EVENT = "customer.at_risk"
+SAVED_AT_ONCE = 1_000  # states a rebuild stores in one statement
 
 
 def _model(uow: UnitOfWork) -> TrustModel:
@@ -197,29 +198,31 @@ def rebuild_trust(
 ) -> RebuildReport:
     """Fold every customer's events again from scratch and store the result; counts the
     customers whose stored index was not what the events give (there should be none).
-    Customers are folded many at a time (`trust_rebuild.fold_many`: the states of
-    `domain.trust.fold`, in numpy)."""
+    Customers are folded many at a time, from their events' columns as the database
+    gives them (`trust_rebuild.fold_columns`: the states of `domain.trust.fold`, in
+    numpy); `on_customer` hears of each customer stored, in batches."""
     customers = events = changed = 0
     uow = uow_factory()
     with uow:
         model = _model(uow)
         stored = dict(uow.trust.all_states())
-        done: list[tuple[str, TrustState, TrustReading]] = []
-        for batch in chunks(uow.trust.events_by_customer()):
-            states = fold_many([found for _, found in batch], model)
-            for (customer, found), state in zip(batch, states, strict=True):
+        done: list[tuple[str, TrustState, float, bool]] = []
+        for columns in uow.trust.event_columns(BATCH):
+            states = fold_columns(columns, model)
+            for customer, state in zip(columns.customer_ids, states, strict=True):
                 when = state.as_of or now
                 reading = read(state, when, model, top=0)
                 old = stored.get(customer)
                 if old is None or old.index(when, model) != reading.index:
                     changed += 1
-                done.append((customer, state, reading))
-                customers += 1
-                events += len(found)
-        for customer, state, reading in done:
-            uow.trust.save(customer, state, reading.index, reading.at_risk, now)
+                done.append((customer, state, reading.index, reading.at_risk))
+            customers += len(states)
+            events += int(columns.lengths.sum())
+        for first in range(0, len(done), SAVED_AT_ONCE):
+            saved = done[first : first + SAVED_AT_ONCE]
+            uow.trust.save_all(saved, now)
             if on_customer is not None:
-                on_customer(1)
+                on_customer(len(saved))
         uow.commit()
     return RebuildReport(customers, events, changed)
 

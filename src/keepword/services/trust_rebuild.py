@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from itertools import chain, islice
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,11 +46,8 @@ from keepword.domain.trust import (
     TrustModel,
     TrustState,
     contribution_of,
-    counted,
-    effective,
     fold,
-    incident_of,
-    order_of,
+    incident_in,
 )
 
 Floats = NDArray[np.float64]
@@ -58,7 +55,13 @@ Ints = NDArray[np.int64]
 Flags = NDArray[np.bool_]
 T = TypeVar("T")
 
-_OCCURRED, _KIND, _TZINFO = attrgetter("occurred_at"), attrgetter("kind"), attrgetter("tzinfo")
+_OCCURRED, _RECORDED, _TZINFO = (
+    attrgetter("occurred_at"),
+    attrgetter("recorded_at"),
+    attrgetter("tzinfo"),
+)
+_KIND, _DETAILS = attrgetter("kind"), attrgetter("details")
+_SOURCE_TYPE, _SOURCE_ID = attrgetter("source_type"), attrgetter("source_id")
 BATCH = 4096  # customers folded together: bounds the working arrays (a few MB a batch)
 # A customer with many more events than the others of a batch would make numpy take steps
 # for them alone, each costing about what a step for thousands does; such a customer is
@@ -67,6 +70,141 @@ ALONE_AFTER = 16
 
 # What an event of a kind does (as domain.trust's _Fold has it).
 _DAMAGES, _BUILDS, _SIGNALS, _NOTHING = 0, 1, 2, 3
+
+
+def _as_given(details: Any) -> Mapping[str, Any]:
+    found: Mapping[str, Any] = details
+    return found
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """Customers' trust events as columns: one element per event, customer after customer
+    (`lengths[c]` events for `customer_ids[c]`), each customer's in the order they were
+    appended (the order `counted` reads withdrawals in). What a rebuild reads from the
+    database, without making a TrustEvent of each row.
+
+    Instants are aware, in UTC or at a fixed offset (two datetimes of one zoneinfo zone
+    compare by their wall clocks, not by the instants numpy sorts); `occurred` and
+    `recorded` are their `datetime.timestamp`, `recorded` the occurred instant's where
+    none was recorded (as `order_of` has it). `details` are as stored: `decode` makes
+    the mapping of one, and is called only for the events whose details the fold reads
+    (breaches, retractions, the contributions kept). Where the order given is not the
+    order appended, `appended` says which event came later: of two retractions of one
+    label, the one appended last decides (as in `counted`)."""
+
+    customer_ids: Sequence[str]
+    lengths: Ints
+    occurred_at: Sequence[datetime]
+    recorded_at: Sequence[datetime | None]
+    occurred: Floats
+    recorded: Floats
+    kinds: Sequence[str]
+    source_types: Sequence[str]
+    source_ids: Sequence[str]
+    details: Sequence[Any]
+    decode: Callable[[Any], Mapping[str, Any]] = _as_given
+    appended: Ints | None = None  # a greater number: appended later
+
+    def events_of(self, start: int, end: int) -> list[TrustEvent]:
+        """The events from `start` to `end` (of one customer) as TrustEvents, as appended."""
+        where: Iterable[int] = range(start, end)
+        if self.appended is not None:
+            where = (start + np.argsort(self.appended[start:end], kind="stable")).tolist()
+        return [
+            TrustEvent(
+                self.customer_ids[self._customer_at(start)],
+                self.occurred_at[i],
+                self.kinds[i],
+                self.source_types[i],
+                self.source_ids[i],
+                dict(self.decode(self.details[i])),
+                self.recorded_at[i],
+            )
+            for i in where
+        ]
+
+    def _customer_at(self, event: int) -> int:
+        return int(np.searchsorted(np.cumsum(self.lengths), event, side="right"))
+
+    def of_customers(self, first: int, end: int) -> EventColumns:
+        """The columns of customers `first` to `end`."""
+        starts = np.concatenate(([0], np.cumsum(self.lengths)))
+        s, e = int(starts[first]), int(starts[end])
+        return EventColumns(
+            self.customer_ids[first:end],
+            self.lengths[first:end],
+            self.occurred_at[s:e],
+            self.recorded_at[s:e],
+            self.occurred[s:e],
+            self.recorded[s:e],
+            self.kinds[s:e],
+            self.source_types[s:e],
+            self.source_ids[s:e],
+            self.details[s:e],
+            self.decode,
+            self.appended[s:e] if self.appended is not None else None,
+        )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class UtcInstants(Sequence[datetime]):
+    """Instants given as whole microseconds since 1970 UTC (a column of them), each made a
+    datetime in UTC only when it is read: a rebuild reads few of them as datetimes."""
+
+    def __init__(self, microseconds: Ints) -> None:
+        self.microseconds = microseconds
+
+    def __len__(self) -> int:
+        return len(self.microseconds)
+
+    @overload
+    def __getitem__(self, index: int) -> datetime: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> UtcInstants: ...
+
+    def __getitem__(self, index: int | slice) -> datetime | UtcInstants:
+        if isinstance(index, slice):
+            return UtcInstants(self.microseconds[index])
+        return _EPOCH + timedelta(microseconds=int(self.microseconds[index]))
+
+    def timestamps(self) -> Floats:
+        """Each instant's `datetime.timestamp()`, to the bit."""
+        micros = self.microseconds
+        # timestamp() divides whole microseconds by 10 ** 6 exactly rounded; so does numpy,
+        # where the microseconds are exact as floats (within 285 years of 1970).
+        found: Floats = micros / 1e6
+        far = np.flatnonzero(np.abs(micros) >= 2**53)
+        if far.size:
+            found[far] = [us / 10**6 for us in micros[far].tolist()]
+        return found
+
+
+def columns_of(customers: Sequence[Sequence[TrustEvent]]) -> EventColumns:
+    """The events of `customers` as columns (their instants in UTC or at fixed offsets)."""
+    flat = list(chain.from_iterable(customers))
+    occurred_at = list(map(_OCCURRED, flat))
+    recorded_at = list(map(_RECORDED, flat))
+    occurred = np.fromiter(map(datetime.timestamp, occurred_at), np.float64, len(flat))
+    recorded = occurred.copy()
+    late = [i for i, at in enumerate(recorded_at) if at is not None]
+    if late:
+        recorded[late] = [recorded_at[i].timestamp() for i in late]
+    return EventColumns(
+        customer_ids=[events[0].customer_id if events else "" for events in customers],
+        lengths=np.fromiter(map(len, customers), np.int64, len(customers)),
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        occurred=occurred,
+        recorded=recorded,
+        kinds=list(map(_KIND, flat)),
+        source_types=list(map(_SOURCE_TYPE, flat)),
+        source_ids=list(map(_SOURCE_ID, flat)),
+        details=list(map(_DETAILS, flat)),
+    )
 
 
 def fold_many(
@@ -79,12 +217,54 @@ def fold_many(
     customers]`, the same states, many times faster for many customers.
 
     A customer with more than twice the events of the `alone_after`-th longest of their
-    batch is folded by `domain.trust.fold` (1: none is; a batch of fewer: all are)."""
+    batch is folded by `domain.trust.fold` (1: none is; a batch of fewer: all are), and so
+    is one with an instant in a zone of zoneinfo's."""
     states: list[TrustState] = []
     with _collector_paused():
         for start in range(0, len(customers), BATCH):
-            states.extend(_fold_batch(customers[start : start + BATCH], model, alone_after))
+            batch = customers[start : start + BATCH]
+            zoned = _zoned(batch)
+            if zoned:
+                batch = [[] if c in zoned else events for c, events in enumerate(batch)]
+            found = _fold_batch(columns_of(batch), model, alone_after)
+            for c in zoned:
+                found[c] = fold(customers[start + c], model)
+            states.extend(found)
     return states
+
+
+def fold_columns(
+    columns: EventColumns, model: TrustModel, *, alone_after: int = ALONE_AFTER
+) -> list[TrustState]:
+    """Each customer's state folded from scratch from their events' columns: what
+    `fold_many` gives for the same events (`alone_after` as there)."""
+    states: list[TrustState] = []
+    count = len(columns.lengths)
+    with _collector_paused():
+        for start in range(0, count, BATCH):
+            batch = columns if count <= BATCH else columns.of_customers(start, start + BATCH)
+            states.extend(_fold_batch(batch, model, alone_after))
+    return states
+
+
+def _zoned(customers: Sequence[Sequence[TrustEvent]]) -> set[int]:
+    """The customers with an instant in a zone that is no fixed offset."""
+    instants = chain(
+        map(_OCCURRED, chain.from_iterable(customers)),
+        filter(None, map(_RECORDED, chain.from_iterable(customers))),
+    )
+    if all(isinstance(zone, timezone) for zone in set(map(_TZINFO, instants))):
+        return set()
+    return {
+        c
+        for c, events in enumerate(customers)
+        if any(
+            not isinstance(at.tzinfo, timezone)
+            for e in events
+            for at in (e.occurred_at, e.recorded_at)
+            if at is not None
+        )
+    }
 
 
 def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
@@ -114,28 +294,41 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fold_batch(
-    customers: Sequence[Sequence[TrustEvent]], model: TrustModel, alone_after: int
-) -> list[TrustState]:
-    events, lengths, stamps = _in_fold_order(customers)
+def _fold_batch(columns: EventColumns, model: TrustModel, alone_after: int) -> list[TrustState]:
+    lengths = columns.lengths
     ends = np.cumsum(lengths)
     starts = ends - lengths
     together = _together(lengths, alone_after)
-    # The steps take instants to rise within a customer; where they do not (see
-    # `_in_fold_order`), `domain.trust.fold` folds the customer.
-    back = np.flatnonzero(stamps[1:] < stamps[:-1]) + 1
-    together[np.searchsorted(ends, back[~np.isin(back, starts)], side="right")] = False
-    states = [TrustState()] * len(customers)  # what a customer with no event that counts has
+    states = [TrustState()] * len(lengths)  # what a customer with no event that counts has
     for c in np.flatnonzero(~together & (lengths > 0)).tolist():
-        states[c] = fold(events[starts[c] : ends[c]], model)
-    chosen = np.flatnonzero(together)
-    if chosen.size:
-        # Longest first, so that the customers of each step are the first ones.
-        chosen = chosen[np.argsort(-lengths[chosen], kind="stable")]
-        steps = _Steps(model, events, stamps, starts[chosen], lengths[chosen])
+        states[c] = fold(columns.events_of(int(starts[c]), int(ends[c])), model)
+    if together.any():
+        chosen, steps = _steps_of(columns, model, together)
         for c, state in zip(chosen.tolist(), steps.run().states(), strict=True):
             states[c] = state
     return states
+
+
+def _steps_of(columns: EventColumns, model: TrustModel, together: Flags) -> tuple[Ints, _Steps]:
+    """The steps that fold the `together` customers with an event that counts, and which
+    customers they are, in the order the steps have them."""
+    kinds = _KindCodes(columns.kinds)
+    rows, counting = _in_fold_order(columns, kinds, together)
+    chosen = np.flatnonzero(counting > 0)
+    # Longest first, so that the customers of each step are the first ones.
+    chosen = chosen[np.argsort(-counting[chosen], kind="stable")]
+    firsts = np.cumsum(counting) - counting
+    return chosen, _Steps(model, columns, kinds, rows, firsts[chosen], counting[chosen])
+
+
+class _KindCodes:
+    """Each event's kind as a number: the kinds of a batch in sorted order, so that codes
+    compare as the kinds do."""
+
+    def __init__(self, kinds: Sequence[str]) -> None:
+        self.names = sorted(set(kinds))
+        self.code = {kind: i for i, kind in enumerate(self.names)}
+        self.of_event: Ints = np.fromiter(map(self.code.__getitem__, kinds), np.int64, len(kinds))
 
 
 def _together(lengths: Ints, alone_after: int) -> Flags:
@@ -150,82 +343,106 @@ def _together(lengths: Ints, alone_after: int) -> Flags:
     return together
 
 
-def _in_fold_order(
-    customers: Sequence[Sequence[TrustEvent]],
-) -> tuple[list[TrustEvent], Ints, Floats]:
-    """Every customer's events that count, in fold order (`domain.trust.effective`),
-    customer after customer; how many each customer has; and every event's instant as
-    `datetime.timestamp` gives it.
+def _in_fold_order(columns: EventColumns, kinds: _KindCodes, together: Flags) -> tuple[Ints, Ints]:
+    """Of the `together` customers, the events that count (`domain.trust.effective`), in
+    fold order, customer after customer, as positions in the columns; and how many of each
+    customer's events count (0 for the others).
 
     Events are sorted by instant in numpy; only events of one instant are compared in
-    Python, by the rest of `order_of`. A customer with a retraction loses the retracted
-    events first (`counted`). One with an instant in a zone of its own (zoneinfo's) goes
-    through `effective`: two
-    datetimes of one such zone compare by their wall clocks, which a change of the clocks
-    puts out of the order of their instants."""
-    flat = list(chain.from_iterable(customers))
-    # map() of C-level getters: a Python loop a step of which costs more than a numpy step.
-    kinds = list(map(_KIND, flat))
-    if RETRACTED in kinds:
-        # A customer with a retraction: the events that count, in the order given (the
-        # sort below puts them in fold order, as `effective` would).
-        lengths = np.fromiter(map(len, customers), np.int64, len(customers))
-        where = np.array([i for i, kind in enumerate(kinds) if kind == RETRACTED], np.int64)
-        retracting = set(np.searchsorted(np.cumsum(lengths), where, side="right").tolist())
-        customers = [
-            counted(events) if c in retracting else events for c, events in enumerate(customers)
-        ]
-        flat = list(chain.from_iterable(customers))
-    lengths = np.fromiter(map(len, customers), np.int64, len(customers))
-    ends = np.cumsum(lengths)
-    occurred = list(map(_OCCURRED, flat))
-    stamps = np.fromiter(map(datetime.timestamp, occurred), np.float64, len(flat))
-    again = np.zeros(len(customers), np.bool_)
-    zones = set(map(_TZINFO, occurred))
-    if not all(isinstance(zone, timezone) for zone in zones):
-        where = np.array(
-            [i for i, e in enumerate(flat) if not isinstance(e.occurred_at.tzinfo, timezone)],
-            np.int64,
-        )
-        again[np.searchsorted(ends, where, side="right")] = True
-    # Instants rise with the datetimes (ties aside), and the sort is stable, as `sorted` is.
-    customer = np.repeat(np.arange(len(customers)), lengths)
-    order = np.lexsort((stamps, customer))
-    if not np.array_equal(order, np.arange(len(flat))):
-        flat = [flat[i] for i in order.tolist()]
-        stamps = stamps[order]
-    same = np.zeros(len(flat), np.bool_)
-    same[1:] = (stamps[1:] == stamps[:-1]) & (customer[1:] == customer[:-1])
-    ties = np.flatnonzero(same & ~again[customer])
+    Python, by the rest of `order_of`."""
+    lengths = columns.lengths
+    customer = np.repeat(np.arange(len(lengths)), lengths)
+    counts = together[customer]
+    if RETRACTED in kinds.code:
+        counts &= ~_withdrawn(columns, kinds, customer)
+    rows = np.flatnonzero(counts)
+    owner = customer[rows]
+    occurred = columns.occurred[rows]
+    # Events read in order of instant need no sort (the database gives them so).
+    if not np.all((occurred[1:] >= occurred[:-1]) | (owner[1:] != owner[:-1])):
+        # The sort is stable: of events of one instant, the first given comes first.
+        order = _stable_order(occurred, owner)
+        rows, owner, occurred = rows[order], owner[order], occurred[order]
+    same = np.zeros(rows.size, np.bool_)
+    same[1:] = (occurred[1:] == occurred[:-1]) & (owner[1:] == owner[:-1])
+    ties = np.flatnonzero(same)
     if ties.size:
-        _sort_ties(flat, ties)
-    if not again.any():
-        return flat, lengths, stamps
-    events: list[TrustEvent] = []
-    pieces = []
-    for c, (s, e) in enumerate(zip((ends - lengths).tolist(), ends.tolist(), strict=True)):
-        if again[c]:
-            ordered = effective(customers[c])
-            events.extend(ordered)
-            lengths[c] = len(ordered)
-            pieces.append(np.array([x.occurred_at.timestamp() for x in ordered], np.float64))
-        else:
-            events.extend(flat[s:e])
-            pieces.append(stamps[s:e])
-    return events, lengths, np.concatenate(pieces)
+        _sort_ties(columns, rows, ties)
+    return rows, np.bincount(owner, minlength=len(lengths))
 
 
-def _sort_ties(flat: list[TrustEvent], ties: Ints) -> None:
-    """Sort in fold order each run of events of one instant (`ties`: each event of a run
-    but its first)."""
-    runs: list[list[int]] = []
-    for at in ties.tolist():
-        if runs and runs[-1][1] == at:
-            runs[-1][1] = at + 1
-        else:
-            runs.append([at - 1, at + 1])
-    for first, end in runs:
-        flat[first:end] = sorted(flat[first:end], key=order_of)
+def _stable_order(values: Floats, groups: Ints) -> Ints:
+    """`np.lexsort((values, groups))`: by group, then value, stable. Groups are few (the
+    customers of a batch, or two ways of fading each): as 16-bit numbers they are sorted
+    by radix, a third faster than lexsort."""
+    by_value = np.argsort(values, kind="stable")
+    small = groups.astype(np.int16) if len(groups) and groups.max() < 2**15 else groups
+    order: Ints = by_value[np.argsort(small[by_value], kind="stable")]
+    return order
+
+
+def _withdrawn(columns: EventColumns, kinds: _KindCodes, customer: Ints) -> Flags:
+    """The events `domain.trust.counted` sets aside: each retraction, and each label or
+    finding a retraction of its customer withdraws (same source, the retracted kind) that
+    comes no later than it in fold order. Of two retractions of one label, the one
+    appended last decides, as in `counted`."""
+    types, ids = columns.source_types, columns.source_ids
+    set_aside: Flags = kinds.of_event == kinds.code[RETRACTED]
+    retractions = np.flatnonzero(set_aside)
+    withdrawals: dict[tuple[int, str, str, str], int] = {}
+    appended = columns.appended
+    if appended is not None:  # the last appended of two withdrawals of one label decides
+        retractions = retractions[np.argsort(appended[retractions], kind="stable")]
+    for i in retractions.tolist():
+        retracts = str(columns.decode(columns.details[i]).get("retracts", ""))
+        withdrawals[(int(customer[i]), types[i], ids[i], retracts)] = i
+    # Only the events of a retracted kind, of a customer with a retraction, are looked at.
+    withdrawn_kinds = [kinds.code[k] for _, _, _, k in withdrawals if k in kinds.code]
+    retracting = np.zeros(len(columns.lengths), np.bool_)
+    retracting[customer[retractions]] = True
+    candidates = np.isin(kinds.of_event, withdrawn_kinds) & retracting[customer]
+    for i in np.flatnonzero(candidates).tolist():
+        withdrawal = withdrawals.get((int(customer[i]), types[i], ids[i], columns.kinds[i]))
+        if withdrawal is not None and _position(columns, withdrawal) >= _position(columns, i):
+            set_aside[i] = True
+    return set_aside
+
+
+def _position(columns: EventColumns, i: int) -> tuple[float, float, str, str, str]:
+    """Where event i stands in fold order (`order_of`, with instants as timestamps)."""
+    return (
+        float(columns.occurred[i]),
+        float(columns.recorded[i]),
+        columns.source_types[i],
+        columns.source_ids[i],
+        columns.kinds[i],
+    )
+
+
+def _sort_ties(columns: EventColumns, rows: Ints, ties: Ints) -> None:
+    """Sort in fold order each run of events of one instant in `rows` (`ties`: each event
+    of a run but its first), by the rest of `order_of`: one sort of them all, each keyed
+    by its run first."""
+    starts = np.ones(ties.size, np.bool_)
+    starts[1:] = ties[1:] != ties[:-1] + 1
+    # Every event of every run: each run's first, then the events tied with it.
+    members = np.sort(np.concatenate((ties[starts] - 1, ties)))
+    run = np.cumsum(np.isin(members, ties[starts] - 1))
+    where = rows[members]
+    tied = where.tolist()
+    keys = list(
+        zip(
+            run.tolist(),
+            columns.recorded[where].tolist(),
+            map(columns.source_types.__getitem__, tied),
+            map(columns.source_ids.__getitem__, tied),
+            map(columns.kinds.__getitem__, tied),
+            tied,
+            strict=True,
+        )
+    )
+    keys.sort()
+    rows[members] = [key[-1] for key in keys]
 
 
 @cache
@@ -243,6 +460,23 @@ def _log(values: Floats) -> Floats:
         found: Floats = np.log(values)
         return found
     return np.array([math.log(x) if x else -math.inf for x in values.tolist()], np.float64)
+
+
+def _log_hundredths(values: Floats) -> Floats:
+    """`_log` of values that are each a whole number of hundredths as `round(x, 2)` gives
+    them (k / 100), as numbers of few distinct values: each one's log is taken once."""
+    hundredths = np.rint(values * 100.0).astype(np.int64)
+    tabled = hundredths.size > 0 and hundredths.max() <= 1_000_000  # else too wide
+    if not (tabled and np.array_equal(hundredths / 100.0, values)):
+        distinct, each = np.unique(values, return_inverse=True)
+        with np.errstate(divide="ignore"):
+            return _log(distinct)[each.reshape(-1)]
+    table = np.zeros(int(hundredths.max()) + 1)
+    present = np.flatnonzero(np.bincount(hundredths))
+    with np.errstate(divide="ignore"):
+        table[present] = _log(present / 100.0)
+    found: Floats = table[hundredths]
+    return found
 
 
 @cache
@@ -328,20 +562,22 @@ class _Steps:
     def __init__(
         self,
         model: TrustModel,
-        events: list[TrustEvent],
-        stamps: Floats,
+        columns: EventColumns,
+        kind_codes: _KindCodes,
+        rows: Ints,
         starts: Ints,
         lengths: Ints,
     ) -> None:
         self.model = model
+        self.columns = columns
         count, total = len(lengths), int(lengths.sum())
         self.lengths = lengths
         self.ends = np.cumsum(lengths)
         firsts = self.ends - lengths
-        # The batch's events (customers longest first), customer after customer.
-        picked = np.repeat(starts - firsts, lengths) + np.arange(total)
-        self.events = [events[i] for i in picked.tolist()]
-        self.stamps = stamps[picked]
+        # The batch's events (customers longest first), customer after customer, as
+        # positions in the columns.
+        self.rows = rows = rows[np.repeat(starts - firsts, lengths) + np.arange(total)]
+        self.stamps = columns.occurred[rows]
         # active[k]: how many customers have a k-th event; at[k]: where step k starts.
         self.active = np.bincount(lengths)[::-1].cumsum()[::-1][1:]
         self.at = np.concatenate(([0], np.cumsum(self.active)[:-1]))
@@ -351,10 +587,8 @@ class _Steps:
         self.position = self.at[np.arange(total) - firsts[customer]] + customer
         self.layout = np.empty(total, np.int64)
         self.layout[self.position] = np.arange(total)
-        names = list(map(_KIND, self.events))
-        code = {kind: i for i, kind in enumerate(sorted(set(names)))}
-        kinds = _Kinds.of(list(code), model)
-        codes = np.fromiter(map(code.__getitem__, names), np.int64, total)
+        kinds = _Kinds.of(kind_codes.names, model)
+        codes = kind_codes.of_event[rows]
         self.when = self.stamps[self.layout]
         by_step = codes[self.layout]
         self.does = kinds.does[by_step]
@@ -362,16 +596,21 @@ class _Steps:
         self.recovery = kinds.recovery[by_step]
         self.churns = kinds.churns[by_step]
         self.neutral = kinds.neutral[by_step]
-        # A breach said again in its conversation (domain.trust.REPEAT_OF): one incident.
-        # Only breaches are asked, the details of no other event are read.
-        repeats = np.zeros(total, np.bool_)
-        events = self.events
+        # A breach said again in its conversation (domain.trust.REPEAT_OF), and its
+        # incident (domain.trust.incident_in): only breaches' details are read.
         is_breach = kinds.does[codes] == _DAMAGES
-        damaging = np.flatnonzero(is_breach).tolist()
-        repeats[damaging] = [REPEAT_OF in events[i].details for i in damaging]
+        damaging = np.flatnonzero(is_breach)
+        decode, details = columns.decode, columns.details
+        types, ids = columns.source_types, columns.source_ids
+        repeated, incidents = [], []
+        for i in rows[damaging].tolist():
+            found = decode(details[i])
+            repeated.append(REPEAT_OF in found)
+            incidents.append(incident_in(found, types[i], ids[i]))
+        repeats = np.zeros(total, np.bool_)
+        repeats[damaging] = repeated
         self.repeat = repeats[self.layout]
-        # Each breach's incident (domain.trust.incident_of), by code; -1: none yet.
-        incidents = [incident_of(events[i]) for i in damaging]
+        # Each breach's incident, by code; -1: none yet.
         numbered = {name: k for k, name in enumerate(dict.fromkeys(incidents))}
         self.incident_names = list(numbered)
         incident = np.full(total, -1, np.int64)
@@ -402,6 +641,7 @@ class _Steps:
         goodwill_after = model.goodwill_after_breach.total_seconds()
         prior, cap = model.prior, model.credit_cap
         damage, credit, recoverable = self.damage, self.credit, self.recoverable
+        saturations = np.ones(len(damage))  # exp(-0.0 / cap): no credit yet
 
         def index(m: int, saturation: Floats) -> Floats:
             value = prior + cap * (1.0 - saturation) - damage[:m]
@@ -412,19 +652,22 @@ class _Steps:
             here = slice(first, first + m)
             when = self.when[here]
             if k:
-                # Only where time passed: an event at the last one's instant fades nothing
-                # (exp(-0.0) is 1.0), as the scalar fold skips it. The exponentials are
-                # most of a step's cost where numpy's are not the C library's.
+                # Only where time passed (an event at the last one's instant fades nothing,
+                # as the scalar fold skips it), and only what is not 0 (which stays 0). The
+                # exponentials are most of a step's cost where numpy's are not the C
+                # library's.
                 passed = np.flatnonzero(when != self.as_of[:m])
-                elapsed = when[passed] - self.as_of[passed]
-                fade = _exp(-elapsed * breach_rate)
-                damage[passed] *= fade
-                recoverable[passed] *= fade
-                credit[passed] *= _exp(-elapsed * positive_rate)
+                hurt = passed[(damage[passed] != 0.0) | (recoverable[passed] != 0.0)]
+                fade = _exp(-(when[hurt] - self.as_of[hurt]) * breach_rate)
+                damage[hurt] *= fade
+                recoverable[hurt] *= fade
+                earned = passed[credit[passed] != 0.0]
+                credit[earned] *= _exp(-(when[earned] - self.as_of[earned]) * positive_rate)
+                # The credit's saturation (exp(-credit / cap), which the scalar fold works
+                # out at every reading) changes only where the credit did.
+                saturations[earned] = _exp(-credit[earned] / cap)
             self.as_of[:m] = when
-            # As the scalar fold: the credit's saturation is worked out again after the
-            # event only where the event changed the credit.
-            saturation = _exp(-credit[:m] / cap)
+            saturation = saturations[:m]
             before = index(m, saturation)
             does, points = self.does[here], self.points[here]
             fades_as_breach = (does == _DAMAGES) | (does == _SIGNALS)
@@ -490,7 +733,10 @@ class _Steps:
     def states(self) -> list[TrustState]:
         """Each customer's state, as `_Fold.state` reads it out."""
         count = len(self.lengths)
-        events, ends = self.events, self.ends
+        columns, ends = self.columns, self.ends
+        occurred_at, recorded_at = columns.occurred_at, columns.recorded_at
+        kinds, types, ids = columns.kinds, columns.source_types, columns.source_ids
+        decode, details = columns.decode, columns.details
         # From here on, events customer after customer.
         after = self.after[self.position]
         moved = self.moved[self.position]
@@ -505,15 +751,15 @@ class _Steps:
         peak_ends = np.searchsorted(self.customer[peaks], np.arange(count), side="right").tolist()
         contributions = [
             contribution_of(
-                e.kind,
-                e.occurred_at,
+                kinds[i],
+                occurred_at[i],
                 points,
                 "breach" if breach else "positive",
-                e.source_id,
-                e.details,
+                ids[i],
+                decode(details[i]),
             )
-            for e, points, breach in zip(
-                [events[i] for i in kept.tolist()],
+            for i, points, breach in zip(
+                self.rows[kept].tolist(),
                 moved[kept].tolist(),
                 fades_as_breach[kept].tolist(),
                 strict=True,
@@ -529,15 +775,18 @@ class _Steps:
         breach_at = [datetime.fromtimestamp(t, UTC) for t in self.breach_at[in_window].tolist()]
         breach_from, breach_count = window_starts.tolist(), spans.tolist()
         churned = self.layout[self.churn[self.churn >= 0]]
-        churn_of = dict(zip(self.customer[churned].tolist(), churned.tolist(), strict=True))
+        churn_of = dict(
+            zip(self.customer[churned].tolist(), self.rows[churned].tolist(), strict=True)
+        )
         names = self.incident_names
         last_incident = [names[k] if k >= 0 else None for k in self.last_incident.tolist()]
         last_breach = self.last_breach.tolist()
         damage, credit = self.damage.tolist(), self.credit.tolist()
         recoverable, lengths = self.recoverable.tolist(), self.lengths.tolist()
+        lasts = self.rows[ends - 1].tolist()
         states = []
         kept_from = peak_from = 0
-        for c, end in enumerate(ends.tolist()):
+        for c, i in enumerate(lasts):
             churn = churn_of.get(c)
             states.append(
                 TrustState(
@@ -553,12 +802,17 @@ class _Steps:
                     if last_breach[c] != -math.inf
                     else None,
                     recent_index=tuple(recent_index[peak_from : peak_ends[c]]),
-                    churn_signal_after_breach=events[churn].occurred_at
-                    if churn is not None
-                    else None,
+                    churn_signal_after_breach=occurred_at[churn] if churn is not None else None,
                     contributions=tuple(contributions[kept_from : kept_ends[c]]),
                     events=lengths[c],
-                    last=order_of(events[end - 1]),
+                    # order_of of the last event
+                    last=(
+                        occurred_at[i],
+                        recorded_at[i] or occurred_at[i],
+                        types[i],
+                        ids[i],
+                        kinds[i],
+                    ),
                 )
             )
             kept_from, peak_from = kept_ends[c], peak_ends[c]
@@ -602,11 +856,9 @@ class _Steps:
             math.log(2) / model.positive_half_life.total_seconds(),
         )
         # lasting_strength's operations, in its order: log |points| + rate * at.
-        # The points are hundredths, of few values: each value's log is taken once.
-        values, each = np.unique(np.abs(moved[ranked]), return_inverse=True)
-        with np.errstate(divide="ignore"):
-            strength = _log(values)[each.reshape(-1)] + rate * self.stamps[ranked]
-        order = np.lexsort((ranked, -strength, group))
+        strength = _log_hundredths(np.abs(moved[ranked])) + rate * self.stamps[ranked]
+        # Stable: of equal strength, the earlier event (ranked rises) comes first.
+        order = _stable_order(-strength, group)
         grouped = group[order]
         rank = np.arange(ranked.size) - np.searchsorted(grouped, grouped, side="left")
         kept = np.concatenate((found[~many], ranked[order[rank < EXPLAINED_MAX]]))

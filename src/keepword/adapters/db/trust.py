@@ -7,7 +7,24 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import String, Table, bindparam, func, insert, or_, select, type_coerce, update
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    bindparam,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from keepword.adapters.db.models import (
@@ -19,6 +36,7 @@ from keepword.adapters.db.models import (
 from keepword.adapters.db.repositories import RowIds
 from keepword.domain.events import TrustEvent
 from keepword.domain.trust import Contribution, TrustState, contribution_of, explaining
+from keepword.services.trust_rebuild import EventColumns, UtcInstants
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -178,6 +196,59 @@ class _Decoded:
         return found or {}
 
 
+def _microseconds(column: Any, dialect: str) -> Any:
+    """An instant column as whole microseconds since 1970 UTC, worked out by the database
+    (the rebuild reads millions; converting each in Python costs more than folding it).
+    SQLite holds UTC text of SQLAlchemy's fixed format ("2026-12-08 10:04:00.000120")."""
+    if dialect == "sqlite":
+        seconds = sql_cast(func.strftime("%s", column), Integer)
+        return seconds * 1_000_000 + sql_cast(func.substr(column, 21, 6), Integer)
+    return sql_cast(extract("epoch", column) * 1_000_000, BigInteger)
+
+
+def _event_columns(dialect: str) -> Select[Any]:
+    """Each event's row as the rebuild reads it (`TrustRepository.event_columns`): its
+    instants as numbers, its details as text on every engine (only the few the fold reads
+    are decoded)."""
+    return select(
+        TrustEventRow.customer_id,
+        TrustEventRow.id,
+        _microseconds(TrustEventRow.occurred_at, dialect),
+        TrustEventRow.kind,
+        TrustEventRow.source_type,
+        TrustEventRow.source_id,
+        sql_cast(TrustEventRow.details, Text),
+        _microseconds(TrustEventRow.recorded_at, dialect),
+    ).order_by(TrustEventRow.customer_id, TrustEventRow.occurred_at, TrustEventRow.id)
+
+
+_LITERAL = {"literal_binds": True}  # two row ids, numbers
+
+
+def _columns(rows: Sequence[Any], names: dict[int, str]) -> EventColumns:
+    """The columns of rows of `_event_columns`, as the driver gives them."""
+    owners, ids, occurred, kinds, types, sources, details, recorded = zip(*rows, strict=True)
+    count = len(rows)
+    owner = np.fromiter(owners, np.int64, count)
+    starts = np.concatenate(([0], np.flatnonzero(owner[1:] != owner[:-1]) + 1))
+    occurred_at = UtcInstants(np.fromiter(occurred, np.int64, count))
+    recorded_at = UtcInstants(np.fromiter(recorded, np.int64, count))
+    return EventColumns(
+        customer_ids=[names[i] for i in owner[starts].tolist()],
+        lengths=np.diff(np.append(starts, count)),
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        occurred=occurred_at.timestamps(),
+        recorded=recorded_at.timestamps(),
+        kinds=kinds,
+        source_types=types,
+        source_ids=sources,
+        details=details,
+        decode=_Decoded.details,
+        appended=np.fromiter(ids, np.int64, count),
+    )
+
+
 class TrustRepository:
     """Each customer's folded trust, and the organisation's daily snapshots."""
 
@@ -231,6 +302,45 @@ class TrustRepository:
             connection.execute(_UPDATE, {"row": trust_id, **values})
         self._rows[customer_id] = (row_id, trust_id)
 
+    def save_all(
+        self, states: Sequence[tuple[str, TrustState, float, bool]], now: datetime
+    ) -> None:
+        """Store many customers' states (customer, state, index, at risk), as `save` stores
+        each: one statement for those with a stored state, one for the others."""
+        unknown = [customer for customer, *_ in states if customer not in self._rows]
+        for first in range(0, len(unknown), 500):  # within every engine's parameter limit
+            found = self.session.execute(
+                select(CustomerRow.external_id, CustomerRow.id, _TRUST.c.id)
+                .outerjoin(_TRUST, _TRUST.c.customer_id == CustomerRow.id)
+                .where(CustomerRow.external_id.in_(unknown[first : first + 500]))
+            )
+            for customer, row_id, trust_id in found:
+                self._rows[customer] = (row_id, trust_id)
+        updates, inserts = [], []
+        for customer, state, index, at_risk in states:
+            known = self._rows.get(customer)
+            if known is None:
+                # Services check references first; reaching this is a bug, not bad input.
+                raise LookupError(f"customers '{customer}' vanished mid-transaction")
+            row_id, trust_id = known
+            values = {
+                "state": state_to_json(state),
+                "index_value": index,
+                "at_risk": at_risk,
+                "as_of": state.as_of,
+                "updated_at": now,
+            }
+            if trust_id is None:
+                inserts.append({"customer_id": row_id, **values})
+                del self._rows[customer]  # a later `save` finds the new row's id
+            else:
+                updates.append({"row": trust_id, **values})
+        connection = self.session.connection()
+        if updates:
+            connection.execute(_UPDATE, updates)
+        if inserts:
+            connection.execute(_INSERT, inserts)
+
     def flagged(self, limit: int) -> Sequence[tuple[str, TrustState]]:
         """Customers at risk at their last event, lowest index first."""
         rows = self.session.execute(
@@ -283,6 +393,32 @@ class TrustRepository:
             .order_by(TrustEventRow.id)
         )
         return [_event(r, customer_id) for r in rows]
+
+    def event_columns(self, customers: int) -> Iterator[EventColumns]:
+        """Every customer's events as columns (for a rebuild), `customers` customers (by
+        row id) at a time, those with no event left out: each customer's in order of
+        instant, of one instant as appended, the order the index on (customer, occurred)
+        gives without a sort, which spares the fold its own. Rows are read from the
+        driver's cursor as plain tuples, and nothing is made of them but the columns:
+        instants are converted once each (the events of one turn share theirs), details
+        are kept as the JSON text they are stored as and decoded only where the fold reads
+        them (`EventColumns.decode`)."""
+        names = dict(self.session.execute(select(CustomerRow.id, CustomerRow.external_id)).all())
+        connection = self.session.connection()
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        every = _event_columns(connection.dialect.name)
+        try:
+            ordered = sorted(names)
+            for first in range(0, len(ordered), customers):
+                low, high = ordered[first], ordered[min(first + customers, len(ordered)) - 1]
+                query = every.where(TrustEventRow.customer_id.between(low, high))
+                sql = query.compile(dialect=connection.dialect, compile_kwargs=_LITERAL)
+                cursor.execute(str(sql))
+                rows = cursor.fetchall()
+                if rows:
+                    yield _columns(rows, names)
+        finally:
+            cursor.close()
 
     def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
         """Every customer's events, one customer at a time (for a rebuild), read in one pass
