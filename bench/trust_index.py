@@ -9,8 +9,8 @@ DEFAULT_WEIGHTS, a share for each effect; the details the audit and the promise 
 write; the events of one turn at one instant; some labels retracted by a later audit),
 appended in the order imports append them. Each chunk is made the columns
 `rebuild_trust` reads from the database (`TrustRepository.event_columns`: each
-customer's events in order of instant, as the index on them gives them, with the order
-appended) and folded by `services.trust_rebuild.fold_columns`, the fold of
+customer's events in fold order, as the database sorts them, with the order appended;
+not timed, as reading them is not) and folded by `services.trust_rebuild.fold_columns`, the fold of
 `rebuild_trust` (columns in, TrustStates out; it pauses the cyclic garbage collector
 while it runs). The same chunk is folded by `fold_many` too (TrustEvents in, in the
 order appended), whose states must be the same. Its numpy steps alone, and the anchor,
@@ -73,7 +73,15 @@ from keepword.bootstrap import Keepword, bootstrap
 from keepword.domain.access import Role
 from keepword.domain.errors import Conflict
 from keepword.domain.events import TrustEvent
-from keepword.domain.trust import DEFAULT_WEIGHTS, RETRACTED, Effect, TrustModel, fold, read
+from keepword.domain.trust import (
+    DEFAULT_WEIGHTS,
+    RETRACTED,
+    Effect,
+    TrustModel,
+    fold,
+    order_of,
+    read,
+)
 from keepword.services.access import create_token
 from keepword.services.events import record_trust_event
 from keepword.services.ports import UnitOfWork
@@ -257,14 +265,15 @@ class Rebuild:
 
 def as_the_database_gives(customers: Sequence[Sequence[TrustEvent]]) -> EventColumns:
     """The customers' events as `TrustRepository.event_columns` gives them: each customer's
-    in order of instant (of one instant, as appended), with the order appended."""
+    in fold order (the database sorts them), with the order appended."""
     ordered, appended, offset = [], [], 0
     for events in customers:
-        order = sorted(range(len(events)), key=lambda i: events[i].occurred_at)
+        order = sorted(range(len(events)), key=lambda i: order_of(events[i]))
         ordered.append([events[i] for i in order])
         appended.append(np.array(order, np.int64) + offset)
         offset += len(events)
-    return replace(columns_of(ordered), appended=np.concatenate(appended))
+    columns = columns_of(ordered)
+    return replace(columns, appended=np.concatenate(appended), in_fold_order=True)
 
 
 def rebuild_in_memory(args: argparse.Namespace, model: TrustModel) -> Rebuild:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,11 +32,18 @@ from keepword.domain.trust import (
     apply,
     effective,
     fold,
+    order_of,
     read,
     trust_model_of,
 )
 from keepword.services import trust_rebuild
-from keepword.services.trust_rebuild import UtcInstants, _round2, fold_many
+from keepword.services.trust_rebuild import (
+    UtcInstants,
+    _round2,
+    columns_of,
+    fold_columns,
+    fold_many,
+)
 from tests.unit import former_trust_fold as former
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -434,3 +442,40 @@ def test_instants_given_as_microseconds_read_as_the_datetimes_they_were(
     assert list(found[1:]) == instants[1:]
     # The fold sorts and fades by these: they must be timestamp()'s to the bit.
     assert found.timestamps().tolist() == [at.timestamp() for at in instants]
+
+
+def _in_fold_order(customers: list[list[TrustEvent]]) -> trust_rebuild.EventColumns:
+    """The customers' columns as the database gives them: each customer's events sorted in
+    fold order, with the order they were appended in."""
+    ordered, appended = [], []
+    for events in customers:
+        order = sorted(range(len(events)), key=lambda i: order_of(events[i]))
+        ordered.append([events[i] for i in order])
+        appended.extend(len(appended) + np.array(order, np.int64))
+    columns = columns_of(ordered)
+    return replace(columns, appended=np.array(appended, np.int64), in_fold_order=True)
+
+
+@SLOW
+@given(many_customers, st.sampled_from([1, 4, 16]))
+def test_columns_in_fold_order_fold_as_the_events_do(
+    customers: list[list[TrustEvent]], alone_after: int
+) -> None:
+    # Instants of one zone each: the database gives every instant in UTC.
+    customers = [
+        [replace(e, occurred_at=e.occurred_at.astimezone(UTC)) for e in c] for c in customers
+    ]
+
+    found = fold_columns(_in_fold_order(customers), MODEL, alone_after=alone_after)
+
+    assert found == [fold(events, MODEL) for events in customers]
+
+
+def test_columns_said_in_fold_order_whose_instants_are_not_are_sorted() -> None:
+    events = [
+        _event(T0 + timedelta(hours=h), kind, f"s{h}")
+        for h, kind in [(5, "rude"), (1, "owns"), (3, "promise_broken"), (1, "apologizes")]
+    ]
+    columns = replace(columns_of([events]), in_fold_order=True)
+
+    assert fold_columns(columns, MODEL, alone_after=1) == [fold(events, MODEL)]

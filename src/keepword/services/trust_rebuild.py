@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ class EventColumns:
     details: Sequence[Any]
     decode: Callable[[Any], Mapping[str, Any]] = _as_given
     appended: Ints | None = None  # a greater number: appended later
+    # Each customer's events in fold order already (the database sorted them).
+    in_fold_order: bool = False
 
     def events_of(self, start: int, end: int) -> list[TrustEvent]:
         """The events from `start` to `end` (of one customer) as TrustEvents, as appended."""
@@ -144,6 +147,7 @@ class EventColumns:
             self.details[s:e],
             self.decode,
             self.appended[s:e] if self.appended is not None else None,
+            self.in_fold_order,
         )
 
 
@@ -349,7 +353,7 @@ def _in_fold_order(columns: EventColumns, kinds: _KindCodes, together: Flags) ->
     customer's events count (0 for the others).
 
     Events are sorted by instant in numpy; only events of one instant are compared in
-    Python, by the rest of `order_of`."""
+    Python, by the rest of `order_of`, unless the columns are in fold order already."""
     lengths = columns.lengths
     customer = np.repeat(np.arange(len(lengths)), lengths)
     counts = together[customer]
@@ -358,8 +362,17 @@ def _in_fold_order(columns: EventColumns, kinds: _KindCodes, together: Flags) ->
     rows = np.flatnonzero(counts)
     owner = customer[rows]
     occurred = columns.occurred[rows]
+    later = owner[1:] == owner[:-1]  # of each event but the first, whose customer's
+    rising = (occurred[1:] >= occurred[:-1]) | ~later
+    if columns.in_fold_order:
+        # Given in fold order: its instants are checked, its source types, ids and kinds
+        # (the database's binary order of them is Python's) taken as given.
+        recorded = columns.recorded[rows]
+        step = (occurred[1:] > occurred[:-1]) | (recorded[1:] >= recorded[:-1]) | ~later
+        if rising.all() and step.all():
+            return rows, np.bincount(owner, minlength=len(lengths))
     # Events read in order of instant need no sort (the database gives them so).
-    if not np.all((occurred[1:] >= occurred[:-1]) | (owner[1:] != owner[:-1])):
+    if not rising.all():
         # The sort is stable: of events of one instant, the first given comes first.
         order = _stable_order(occurred, owner)
         rows, owner, occurred = rows[order], owner[order], occurred[order]
@@ -367,7 +380,7 @@ def _in_fold_order(columns: EventColumns, kinds: _KindCodes, together: Flags) ->
     same[1:] = (occurred[1:] == occurred[:-1]) & (owner[1:] == owner[:-1])
     ties = np.flatnonzero(same)
     if ties.size:
-        _sort_ties(columns, rows, ties)
+        _sort_ties(columns, kinds, rows, ties)
     return rows, np.bincount(owner, minlength=len(lengths))
 
 
@@ -419,30 +432,71 @@ def _position(columns: EventColumns, i: int) -> tuple[float, float, str, str, st
     )
 
 
-def _sort_ties(columns: EventColumns, rows: Ints, ties: Ints) -> None:
+def _sort_ties(columns: EventColumns, kinds: _KindCodes, rows: Ints, ties: Ints) -> None:
     """Sort in fold order each run of events of one instant in `rows` (`ties`: each event
-    of a run but its first), by the rest of `order_of`: one sort of them all, each keyed
-    by its run first."""
+    of a run but its first), by the rest of `order_of`. Most runs are in order already
+    (the events of one audit, appended as it found them): each event is compared with the
+    one before it, in numpy but for the source ids, and only the runs out of order are
+    sorted, in one sort of them all, each event keyed by its run first."""
     starts = np.ones(ties.size, np.bool_)
     starts[1:] = ties[1:] != ties[:-1] + 1
-    # Every event of every run: each run's first, then the events tied with it.
-    members = np.sort(np.concatenate((ties[starts] - 1, ties)))
-    run = np.cumsum(np.isin(members, ties[starts] - 1))
+    run = np.cumsum(starts) - 1  # of each tie, its run
+    before, after = rows[ties - 1], rows[ties]
+    recorded = columns.recorded
+    types = {kind: i for i, kind in enumerate(sorted(set(columns.source_types)))}
+    type_of = np.fromiter(map(types.__getitem__, columns.source_types), np.int64)
+    ids = columns.source_ids
+    id_before = list(map(ids.__getitem__, before.tolist()))
+    id_after = list(map(ids.__getitem__, after.tolist()))
+    id_lower = np.fromiter(map(operator.lt, id_before, id_after), np.bool_, ties.size)
+    id_same = np.fromiter(map(operator.eq, id_before, id_after), np.bool_, ties.size)
+    kind_of = kinds.of_event
+    in_order = _lexically_before(
+        (recorded[before], recorded[after]),
+        (type_of[before], type_of[after]),
+        (id_lower, id_same),
+        (kind_of[before], kind_of[after]),
+    )
+    if in_order.all():
+        return
+    out_of_order = np.unique(run[~in_order])
+    firsts = (ties[starts] - 1)[out_of_order]
+    chosen = np.isin(run, out_of_order)
+    # Every event of every run out of order: each run's first, then the events tied with it.
+    members = np.sort(np.concatenate((firsts, ties[chosen])))
+    key = np.cumsum(np.isin(members, firsts))
     where = rows[members]
     tied = where.tolist()
     keys = list(
         zip(
-            run.tolist(),
-            columns.recorded[where].tolist(),
+            key.tolist(),
+            recorded[where].tolist(),
             map(columns.source_types.__getitem__, tied),
-            map(columns.source_ids.__getitem__, tied),
+            map(ids.__getitem__, tied),
             map(columns.kinds.__getitem__, tied),
             tied,
             strict=True,
         )
     )
     keys.sort()
-    rows[members] = [key[-1] for key in keys]
+    rows[members] = [k[-1] for k in keys]
+
+
+def _lexically_before(
+    recorded: tuple[Floats, Floats],
+    source_type: tuple[Ints, Ints],
+    source_id: tuple[Flags, Flags],
+    kind: tuple[Ints, Ints],
+) -> Flags:
+    """Of pairs of events of one instant, whether the first comes no later in fold order
+    than the second, by (recorded, source type, source id, kind): each given as the two
+    sides' values, but the source id as (first lower, both equal)."""
+    id_lower, id_same = source_id
+    by_kind = kind[0] <= kind[1]
+    by_id = id_lower | (id_same & by_kind)
+    by_type = (source_type[0] < source_type[1]) | ((source_type[0] == source_type[1]) & by_id)
+    found: Flags = (recorded[0] < recorded[1]) | ((recorded[0] == recorded[1]) & by_type)
+    return found
 
 
 @cache

@@ -206,6 +206,17 @@ def _microseconds(column: Any, dialect: str) -> Any:
     return sql_cast(extract("epoch", column) * 1_000_000, BigInteger)
 
 
+# After the instants, fold order (`domain.trust.order_of`) compares these as Python
+# compares strings: by code point, which is the byte order of their UTF-8.
+_STRINGS_OF_FOLD_ORDER = (TrustEventRow.source_type, TrustEventRow.source_id, TrustEventRow.kind)
+
+
+def _binary(column: Any, dialect: str) -> Any:
+    """`column` ordered by its bytes: SQLite's default; PostgreSQL's "C" collation (its
+    default follows the locale's rules)."""
+    return column if dialect == "sqlite" else column.collate("C")
+
+
 def _event_columns(dialect: str) -> Select[Any]:
     """Each event's row as the rebuild reads it (`TrustRepository.event_columns`): its
     instants as numbers, its details as text on every engine (only the few the fold reads
@@ -219,7 +230,13 @@ def _event_columns(dialect: str) -> Select[Any]:
         TrustEventRow.source_id,
         sql_cast(TrustEventRow.details, Text),
         _microseconds(TrustEventRow.recorded_at, dialect),
-    ).order_by(TrustEventRow.customer_id, TrustEventRow.occurred_at, TrustEventRow.id)
+    ).order_by(
+        TrustEventRow.customer_id,
+        TrustEventRow.occurred_at,
+        TrustEventRow.recorded_at,
+        *(_binary(column, dialect) for column in _STRINGS_OF_FOLD_ORDER),
+        TrustEventRow.id,
+    )
 
 
 _LITERAL = {"literal_binds": True}  # two row ids, numbers
@@ -246,6 +263,7 @@ def _columns(rows: Sequence[Any], names: dict[int, str]) -> EventColumns:
         details=details,
         decode=_Decoded.details,
         appended=np.fromiter(ids, np.int64, count),
+        in_fold_order=True,
     )
 
 
@@ -396,13 +414,13 @@ class TrustRepository:
 
     def event_columns(self, customers: int) -> Iterator[EventColumns]:
         """Every customer's events as columns (for a rebuild), `customers` customers (by
-        row id) at a time, those with no event left out: each customer's in order of
-        instant, of one instant as appended, the order the index on (customer, occurred)
-        gives without a sort, which spares the fold its own. Rows are read from the
-        driver's cursor as plain tuples, and nothing is made of them but the columns:
-        instants are converted once each (the events of one turn share theirs), details
-        are kept as the JSON text they are stored as and decoded only where the fold reads
-        them (`EventColumns.decode`)."""
+        row id) at a time, those with no event left out: each customer's in fold order
+        (`order_of`), sorted by the database, which spares the fold its own (the index on
+        (customer, occurred) leaves it only the events of one instant to sort). Rows are
+        read from the driver's cursor as plain tuples, and nothing is made of them but the
+        columns: instants come as microseconds the database works out, made datetimes
+        only where the fold reads them (`UtcInstants`); details are kept as the JSON text
+        they are stored as and decoded only where the fold reads them."""
         names = dict(self.session.execute(select(CustomerRow.id, CustomerRow.external_id)).all())
         connection = self.session.connection()
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
