@@ -107,3 +107,18 @@ def test_of_two_withdrawals_of_a_label_the_one_appended_last_decides_in_the_colu
     assert found == expected
     # Folded alone (by domain.trust.fold, from TrustEvents made of the columns) too.
     assert fold_columns(columns, model, alone_after=5) == expected
+
+
+def test_the_sums_read_out_of_each_stored_state_give_its_index(kw: Keepword) -> None:
+    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
+    ClockWorker(kw).run_once(CLOCK)
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        whole = dict(uow.trust.all_states())
+        sums = dict(uow.trust.stored_sums())
+
+    assert len(sums) > 10
+    assert sums.keys() == whole.keys()
+    for customer, state in whole.items():
+        for when in (None, CLOCK, CLOCK + timedelta(days=45), CLOCK + timedelta(days=400)):
+            assert sums[customer].index(when, model) == state.index(when, model)

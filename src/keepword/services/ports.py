@@ -271,6 +271,10 @@ class TrustStore(Protocol):
     def all_states(self) -> Iterator[tuple[str, TrustState]]:
         """Every customer's state."""
 
+    def stored_sums(self) -> Iterator[tuple[str, TrustState]]:
+        """Every customer's stored state with only what its index is worked out from (as
+        of, damage and credit: `TrustState.index` reads nothing else)."""
+
     def folded_under_other_rules(self, rules: int) -> int:
         """How many stored states were folded under rules other than `rules` (or before
         states said which)."""

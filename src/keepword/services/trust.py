@@ -205,7 +205,7 @@ def rebuild_trust(
     uow = uow_factory()
     with uow:
         model = _model(uow)
-        stored = dict(uow.trust.all_states())
+        stored = dict(uow.trust.stored_sums())  # what each stored index is worked out from
         done: list[tuple[str, TrustState, float, bool]] = []
         for columns in uow.trust.event_columns(BATCH):
             states = fold_columns(columns, model)

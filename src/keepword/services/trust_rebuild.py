@@ -108,10 +108,24 @@ class EventColumns:
     appended: Ints | None = None  # a greater number: appended later
     # Each customer's events in fold order already (the database sorted them).
     in_fold_order: bool = False
+    # Where `details` holds None (not read yet: the fold reads few), the stored details of
+    # the events of these `appended` numbers, in their order.
+    fetch: Callable[[Sequence[int]], Sequence[Any]] | None = None
+
+    def details_at(self, positions: Sequence[int]) -> list[Mapping[str, Any]]:
+        """The details of the events at `positions`, decoded (fetched first where not read)."""
+        found = [self.details[i] for i in positions]
+        missing = [k for k, value in enumerate(found) if value is None]
+        if missing and self.fetch is not None and self.appended is not None:
+            appended = self.appended
+            fetched = self.fetch([int(appended[positions[k]]) for k in missing])
+            for k, value in zip(missing, fetched, strict=True):
+                found[k] = value
+        return list(map(self.decode, found))
 
     def events_of(self, start: int, end: int) -> list[TrustEvent]:
         """The events from `start` to `end` (of one customer) as TrustEvents, as appended."""
-        where: Iterable[int] = range(start, end)
+        where: list[int] = list(range(start, end))
         if self.appended is not None:
             where = (start + np.argsort(self.appended[start:end], kind="stable")).tolist()
         return [
@@ -121,10 +135,10 @@ class EventColumns:
                 self.kinds[i],
                 self.source_types[i],
                 self.source_ids[i],
-                dict(self.decode(self.details[i])),
+                dict(details),
                 self.recorded_at[i],
             )
-            for i in where
+            for i, details in zip(where, self.details_at(where), strict=True)
         ]
 
     def _customer_at(self, event: int) -> int:
@@ -148,6 +162,7 @@ class EventColumns:
             self.decode,
             self.appended[s:e] if self.appended is not None else None,
             self.in_fold_order,
+            self.fetch,
         )
 
 
@@ -406,8 +421,9 @@ def _withdrawn(columns: EventColumns, kinds: _KindCodes, customer: Ints) -> Flag
     appended = columns.appended
     if appended is not None:  # the last appended of two withdrawals of one label decides
         retractions = retractions[np.argsort(appended[retractions], kind="stable")]
-    for i in retractions.tolist():
-        retracts = str(columns.decode(columns.details[i]).get("retracts", ""))
+    listed = retractions.tolist()
+    for i, details in zip(listed, columns.details_at(listed), strict=True):
+        retracts = str(details.get("retracts", ""))
         withdrawals[(int(customer[i]), types[i], ids[i], retracts)] = i
     # Only the events of a retracted kind, of a customer with a retraction, are looked at.
     withdrawn_kinds = [kinds.code[k] for _, _, _, k in withdrawals if k in kinds.code]
@@ -654,11 +670,10 @@ class _Steps:
         # incident (domain.trust.incident_in): only breaches' details are read.
         is_breach = kinds.does[codes] == _DAMAGES
         damaging = np.flatnonzero(is_breach)
-        decode, details = columns.decode, columns.details
         types, ids = columns.source_types, columns.source_ids
         repeated, incidents = [], []
-        for i in rows[damaging].tolist():
-            found = decode(details[i])
+        breaching = rows[damaging].tolist()
+        for i, found in zip(breaching, columns.details_at(breaching), strict=True):
             repeated.append(REPEAT_OF in found)
             incidents.append(incident_in(found, types[i], ids[i]))
         repeats = np.zeros(total, np.bool_)
@@ -790,7 +805,6 @@ class _Steps:
         columns, ends = self.columns, self.ends
         occurred_at, recorded_at = columns.occurred_at, columns.recorded_at
         kinds, types, ids = columns.kinds, columns.source_types, columns.source_ids
-        decode, details = columns.decode, columns.details
         # From here on, events customer after customer.
         after = self.after[self.position]
         moved = self.moved[self.position]
@@ -803,6 +817,7 @@ class _Steps:
         # Where each customer's kept contributions and peaks end.
         kept_ends = np.searchsorted(self.customer[kept], np.arange(count), side="right").tolist()
         peak_ends = np.searchsorted(self.customer[peaks], np.arange(count), side="right").tolist()
+        explained = self.rows[kept].tolist()
         contributions = [
             contribution_of(
                 kinds[i],
@@ -810,12 +825,13 @@ class _Steps:
                 points,
                 "breach" if breach else "positive",
                 ids[i],
-                decode(details[i]),
+                details,
             )
-            for i, points, breach in zip(
-                self.rows[kept].tolist(),
+            for i, points, breach, details in zip(
+                explained,
                 moved[kept].tolist(),
                 fades_as_breach[kept].tolist(),
+                columns.details_at(explained),
                 strict=True,
             )
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -219,8 +219,9 @@ def _binary(column: Any, dialect: str) -> Any:
 
 def _event_columns(dialect: str) -> Select[Any]:
     """Each event's row as the rebuild reads it (`TrustRepository.event_columns`): its
-    instants as numbers, its details as text on every engine (only the few the fold reads
-    are decoded)."""
+    instants as numbers, and not its details: the fold reads those of a few events only,
+    which are fetched by their ids (`_DETAILS_OF`); read with every row, they were half
+    of what the database gave."""
     return select(
         TrustEventRow.customer_id,
         TrustEventRow.id,
@@ -228,7 +229,6 @@ def _event_columns(dialect: str) -> Select[Any]:
         TrustEventRow.kind,
         TrustEventRow.source_type,
         TrustEventRow.source_id,
-        sql_cast(TrustEventRow.details, Text),
         _microseconds(TrustEventRow.recorded_at, dialect),
     ).order_by(
         TrustEventRow.customer_id,
@@ -239,12 +239,19 @@ def _event_columns(dialect: str) -> Select[Any]:
     )
 
 
-_LITERAL = {"literal_binds": True}  # two row ids, numbers
+# Events' details by their ids, as text on every engine (decoded only where the fold
+# reads them).
+_DETAILS_OF = select(TrustEventRow.id, sql_cast(TrustEventRow.details, Text))
+_LITERAL = {"literal_binds": True}  # row ids, numbers
+_IDS_AT_ONCE = 500
 
 
-def _columns(rows: Sequence[Any], names: dict[int, str]) -> EventColumns:
-    """The columns of rows of `_event_columns`, as the driver gives them."""
-    owners, ids, occurred, kinds, types, sources, details, recorded = zip(*rows, strict=True)
+def _columns(
+    rows: Sequence[Any], names: dict[int, str], fetch: Callable[[Sequence[int]], Sequence[Any]]
+) -> EventColumns:
+    """The columns of rows of `_event_columns`, as the driver gives them; `fetch` gives
+    details by event ids."""
+    owners, ids, occurred, kinds, types, sources, recorded = zip(*rows, strict=True)
     count = len(rows)
     owner = np.fromiter(owners, np.int64, count)
     starts = np.concatenate(([0], np.flatnonzero(owner[1:] != owner[:-1]) + 1))
@@ -260,10 +267,11 @@ def _columns(rows: Sequence[Any], names: dict[int, str]) -> EventColumns:
         kinds=kinds,
         source_types=types,
         source_ids=sources,
-        details=details,
+        details=[None] * count,
         decode=_Decoded.details,
         appended=np.fromiter(ids, np.int64, count),
         in_fold_order=True,
+        fetch=fetch,
     )
 
 
@@ -384,6 +392,28 @@ class TrustRepository:
             self._rows[customer] = (row_id, trust_id)
             yield customer, state_from_json(state)
 
+    def stored_sums(self) -> Iterator[tuple[str, TrustState]]:
+        """Every customer's stored state with only what its index is worked out from (its
+        instant, damage and credit; `TrustState.index`), read out of the JSON by the
+        database: what a rebuild compares, without decoding every state whole."""
+        state = CustomerTrustRow.state
+        query = (
+            select(
+                CustomerRow.external_id,
+                CustomerRow.id,
+                CustomerTrustRow.id,
+                state["as_of"].as_string(),
+                state["damage"].as_float(),
+                state["credit"].as_float(),
+            )
+            .join(CustomerRow, CustomerTrustRow.customer_id == CustomerRow.id)
+            .order_by(CustomerTrustRow.id)
+            .execution_options(yield_per=10_000)
+        )
+        for customer, row_id, trust_id, as_of, damage, credit in self.session.execute(query):
+            self._rows[customer] = (row_id, trust_id)
+            yield customer, TrustState(_instant(as_of), damage or 0.0, credit or 0.0)
+
     def folded_under_other_rules(self, rules: int) -> int:
         """Stored states whose `"rules"` is not `rules` or is missing, counted in SQL."""
         folded_under = CustomerTrustRow.state["rules"].as_integer()
@@ -434,9 +464,19 @@ class TrustRepository:
                 cursor.execute(str(sql))
                 rows = cursor.fetchall()
                 if rows:
-                    yield _columns(rows, names)
+                    yield _columns(rows, names, self._details_of)
         finally:
             cursor.close()
+
+    def _details_of(self, events: Sequence[int]) -> list[Any]:
+        """The stored details (JSON text) of the events of these row ids, in their order."""
+        connection = self.session.connection()
+        found: dict[int, Any] = {}
+        for first in range(0, len(events), _IDS_AT_ONCE):
+            chosen = _DETAILS_OF.where(TrustEventRow.id.in_(events[first : first + _IDS_AT_ONCE]))
+            sql = chosen.compile(dialect=connection.dialect, compile_kwargs=_LITERAL)
+            found.update(connection.exec_driver_sql(str(sql)).all())
+        return [found[event] for event in events]
 
     def events_by_customer(self) -> Iterator[tuple[str, list[TrustEvent]]]:
         """Every customer's events, one customer at a time (for a rebuild), read in one pass
