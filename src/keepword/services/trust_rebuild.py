@@ -1,13 +1,16 @@
 """Many customers' trust events folded at once, in numpy: the fold of `rebuild_trust`.
 
-`fold_many` gives for each customer exactly the state `domain.trust.fold` gives: the
-same floats to the last bit, the same contributions kept, the same peaks. It takes the
-same steps with the same floating-point operations in the same order, only for every
-customer at once: step k folds the k-th event of each customer who has one (customers
-sorted longest first, so the customers of step k are the first ones). What cannot be
-done that way stays in Python: putting events in fold order where they are not in it
-already, and building the states. tests/unit/test_trust_fold_speed.py checks the
-equality on random event lists and on a corpus.
+`fold_columns` (events as columns, as the rebuild reads them from the database:
+`EventColumns`) and `fold_many` (TrustEvents, made columns) give for each customer
+exactly the state `domain.trust.fold` gives: the same floats to the last bit, the same
+contributions kept, the same peaks. They take the same steps with the same
+floating-point operations in the same order, only for every customer at once: step k
+folds the k-th event of each customer who has one (customers sorted longest first, so
+the customers of step k are the first ones). What cannot be done that way stays in
+Python: comparing the source ids of events of one instant where they are not in fold
+order already, and building the states. tests/unit/test_trust_fold_speed.py and
+tests/integration/test_trust_rebuild_batch.py check the equality on random event
+lists, on a corpus and on the database's columns.
 
 Two things the scalar fold does with the standard library are done here with numpy only
 where numpy gives the same bits:
@@ -16,8 +19,9 @@ where numpy gives the same bits:
   (then Python's `round` decides);
 - `math.exp` is numpy's exp where it matches the C library's on a probe (numpy calls the
   C library unless it has a vector exp of its own, as with AVX-512); else `math.exp`,
-  element by element, only where a step needs it (where time passed, where the credit
-  changed); `math.log` (the strength contributions are kept by) likewise, once a value.
+  element by element, only where a step needs it (where time passed on what is not 0,
+  where the credit changed); `math.log` (the strength contributions are kept by)
+  likewise, once a value.
 """
 
 from __future__ import annotations
@@ -25,14 +29,14 @@ from __future__ import annotations
 import gc
 import math
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
-from itertools import chain, islice
+from itertools import chain
 from operator import attrgetter
-from typing import Any, TypeVar, overload
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,7 +58,6 @@ from keepword.domain.trust import (
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Flags = NDArray[np.bool_]
-T = TypeVar("T")
 
 _OCCURRED, _RECORDED, _TZINFO = (
     attrgetter("occurred_at"),
@@ -74,6 +77,7 @@ _DAMAGES, _BUILDS, _SIGNALS, _NOTHING = 0, 1, 2, 3
 
 
 def _as_given(details: Any) -> Mapping[str, Any]:
+    """Details that are a mapping already (a TrustEvent's)."""
     found: Mapping[str, Any] = details
     return found
 
@@ -81,8 +85,8 @@ def _as_given(details: Any) -> Mapping[str, Any]:
 @dataclass(frozen=True)
 class EventColumns:
     """Customers' trust events as columns: one element per event, customer after customer
-    (`lengths[c]` events for `customer_ids[c]`), each customer's in the order they were
-    appended (the order `counted` reads withdrawals in). What a rebuild reads from the
+    (`lengths[c]` events for `customer_ids[c]`), each customer's in the order appended
+    unless `appended` says otherwise (or `in_fold_order`). What a rebuild reads from the
     database, without making a TrustEvent of each row.
 
     Instants are aware, in UTC or at a fixed offset (two datetimes of one zoneinfo zone
@@ -286,13 +290,6 @@ def _zoned(customers: Sequence[Sequence[TrustEvent]]) -> set[int]:
     }
 
 
-def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
-    """`items` in lists of `size` (the last one shorter)."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector paused: the fold makes no reference cycles, and the
@@ -377,7 +374,7 @@ def _in_fold_order(columns: EventColumns, kinds: _KindCodes, together: Flags) ->
     rows = np.flatnonzero(counts)
     owner = customer[rows]
     occurred = columns.occurred[rows]
-    later = owner[1:] == owner[:-1]  # of each event but the first, whose customer's
+    later = owner[1:] == owner[:-1]  # each event but the first: of the same customer?
     rising = (occurred[1:] >= occurred[:-1]) | ~later
     if columns.in_fold_order:
         # Given in fold order: its instants are checked, its source types, ids and kinds
