@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from keepword.bootstrap import Keepword
 from keepword.demo.loader import load_demo
 from keepword.domain.customers import Customer
 from keepword.domain.events import TrustEvent
 from keepword.domain.trust import RETRACTED, fold
 from keepword.services.trust import rebuild_trust
-from keepword.services.trust_rebuild import fold_columns, fold_many
+from keepword.services.trust_rebuild import BATCH, fold_columns, fold_many
 from keepword.worker import ClockWorker
 from tests.conftest import NOW
 
@@ -50,14 +52,14 @@ def test_the_columns_the_database_gives_fold_as_its_events_do(kw: Keepword) -> N
         model = uow.organisation.get().trust_model()
         by_customer = dict(uow.trust.events_by_customer())
         batches = list(uow.trust.event_columns(4))  # several batches, of 4 customers or fewer
-
-    found = [
-        (customer, state)
-        for columns in batches
-        for customer, state in zip(
-            columns.customer_ids, fold_columns(columns, model, alone_after=1), strict=True
-        )
-    ]
+        # Within the unit of work: the fold fetches the details it reads.
+        found = [
+            (customer, state)
+            for columns in batches
+            for customer, state in zip(
+                columns.customer_ids, fold_columns(columns, model, alone_after=1), strict=True
+            )
+        ]
 
     assert len(batches) > 2
     assert [customer for customer, _ in found] == list(by_customer)
@@ -100,13 +102,25 @@ def test_of_two_withdrawals_of_a_label_the_one_appended_last_decides_in_the_colu
         model = uow.organisation.get().trust_model()
         expected = [fold(uow.trust.events_of(c), model) for c in ("cust-1", "cust-2")]
         (columns,) = uow.trust.event_columns(10)
-
-    found = fold_columns(columns, model, alone_after=1)
+        found = fold_columns(columns, model, alone_after=1)
+        # Folded alone (by domain.trust.fold, from TrustEvents made of the columns) too.
+        alone = fold_columns(columns, model, alone_after=5)
 
     assert expected[0].contributions  # the rude turn counts: the early withdrawal decides
     assert found == expected
-    # Folded alone (by domain.trust.fold, from TrustEvents made of the columns) too.
-    assert fold_columns(columns, model, alone_after=5) == expected
+    assert alone == expected
+
+
+def test_the_columns_refuse_to_fetch_details_once_their_unit_of_work_has_ended(
+    kw: Keepword,
+) -> None:
+    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
+    with kw.uow() as uow:
+        model = uow.organisation.get().trust_model()
+        batches = list(uow.trust.event_columns(BATCH))
+
+    with pytest.raises(RuntimeError, match="within its unit of work"):
+        fold_columns(batches[0], model, alone_after=1)
 
 
 def test_the_sums_read_out_of_each_stored_state_give_its_index(kw: Keepword) -> None:

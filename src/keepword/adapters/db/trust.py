@@ -472,7 +472,11 @@ class TrustRepository:
             cursor.close()
 
     def _details_of(self, events: Sequence[int]) -> list[Any]:
-        """The stored details (JSON text) of the events of these row ids, in their order."""
+        """The stored details (JSON text) of the events of these row ids, in their order,
+        read in the unit of work that read the columns."""
+        if not self.session.in_transaction():
+            # Closed, the session would open a transaction of its own, never to end.
+            raise RuntimeError("fold the columns of event_columns within its unit of work")
         connection = self.session.connection()
         found: dict[int, Any] = {}
         for first in range(0, len(events), _IDS_AT_ONCE):
