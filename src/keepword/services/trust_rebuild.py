@@ -118,14 +118,14 @@ class EventColumns:
 
     def details_at(self, positions: Sequence[int]) -> list[Mapping[str, Any]]:
         """The details of the events at `positions`, decoded (fetched first where not read)."""
-        found = [self.details[i] for i in positions]
-        missing = [k for k, value in enumerate(found) if value is None]
-        if missing and self.fetch is not None and self.appended is not None:
+        found = list(map(self.details.__getitem__, positions))
+        if self.fetch is not None and self.appended is not None and None in found:
+            missing = [k for k, value in enumerate(found) if value is None]
             appended = self.appended
             fetched = self.fetch([int(appended[positions[k]]) for k in missing])
             for k, value in zip(missing, fetched, strict=True):
                 found[k] = value
-        return list(map(self.decode, found))
+        return found if self.decode is _as_given else list(map(self.decode, found))
 
     def events_of(self, start: int, end: int) -> list[TrustEvent]:
         """The events from `start` to `end` (of one customer) as TrustEvents, as appended."""
