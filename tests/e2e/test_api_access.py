@@ -361,6 +361,27 @@ def test_openapi_document_lists_the_conversation_routes(anonymous: httpx.Client)
     assert "application/x-ndjson" in bulk_body["content"]
 
 
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        (f"{API}/customers/{{customer_id}}", "CustomerOut"),
+        (f"{API}/accounts/{{account_id}}", "AccountOut"),
+        (f"{API}/agents/{{agent_id}}", "AgentOut"),
+        (f"{API}/cases/{{case_id}}", "CaseOut"),
+        (f"{API}/promises/{{promise_id}}", "PromiseOut"),
+        (f"{API}/customers/{{customer_id}}/trust", "TrustOut"),
+    ],
+)
+def test_openapi_document_gives_reads_sent_as_json_their_schema_and_bearer_token(
+    anonymous: httpx.Client, path: str, schema: str
+) -> None:
+    read = anonymous.get(f"{API}/openapi.json").json()["paths"][path]["get"]
+
+    body = read["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": f"#/components/schemas/{schema}"}
+    assert read["security"] == [{"HTTPBearer": []}]
+
+
 def test_openapi_document_leaves_out_the_dashboard(anonymous: httpx.Client) -> None:
     paths = anonymous.get(f"{API}/openapi.json").json()["paths"]
 

@@ -344,6 +344,17 @@ def test_nothing_is_kept_without_a_commit(kw: Keepword) -> None:
         assert uow.customers.get("cust-1") is None
 
 
+def test_leaving_a_unit_of_work_rolls_back_and_gives_its_connection_back(kw: Keepword) -> None:
+    rollbacks: list[object] = []
+    event.listen(kw.engine, "rollback", rollbacks.append)
+
+    with kw.uow() as uow:
+        uow.customers.save(_customer())
+
+    assert rollbacks
+    assert kw.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
 def test_a_rollback_inside_a_unit_of_work_forgets_what_was_saved(kw: Keepword) -> None:
     # Repositories cache what they read per transaction; a rollback must forget it too.
     with kw.uow() as uow:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import Select, bindparam, delete, insert, or_, select
+from sqlalchemy import Row, Select, Table, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from keepword.adapters.db.models import (
@@ -56,9 +56,14 @@ def _id_of(model: type[Any]) -> Any:
     trust event's write asks it (building one costs about what running it does)."""
     found = _IDS_OF.get(model)
     if found is None:
-        found = select(model.id).where(model.external_id == bindparam("external_id"))
+        # The table's columns, not the mapped class's: see _TOKEN_BY_HASH.
+        table = cast(Table, model.__table__)
+        found = select(table.c.id).where(table.c.external_id == bindparam("external_id"))
         _IDS_OF[model] = found
     return found
+
+
+_BY_EXTERNAL_ID: dict[type[Any], AnySelect] = {}
 
 
 class RowIds:
@@ -157,12 +162,19 @@ class _ExternalIdRepository(Generic[E]):
     def _where(self, query: AnySelect, where: ListFilter) -> AnySelect:
         return query
 
+    def _by_external_id(self) -> AnySelect:
+        # Built once a repository class: every read of one record by its id asks it, and
+        # building it (with its cache key) costs more than SQLite's lookup does.
+        found = _BY_EXTERNAL_ID.get(type(self))
+        if found is None:
+            found = self._select().where(self.model.external_id == bindparam("external_id"))
+            _BY_EXTERNAL_ID[type(self)] = found
+        return found
+
     def get(self, external_id: str) -> E | None:
         if external_id in self._cache:
             return copy.copy(self._cache[external_id])
-        row = self.session.execute(
-            self._select().where(self.model.external_id == external_id)
-        ).first()
+        row = self.session.execute(self._by_external_id(), {"external_id": external_id}).first()
         if row is None:
             return None
         entity = self._to_domain(row)
@@ -677,7 +689,7 @@ class TrustEventRepository:
         )
 
 
-def _token(row: ApiTokenRow) -> ApiToken:
+def _token(row: ApiTokenRow | Row[*tuple[Any, ...]]) -> ApiToken:
     return ApiToken(
         row.token_id, row.name, Role(row.role), row.created_at, row.last_used_at, row.revoked_at
     )
@@ -704,7 +716,7 @@ class TokenRepository:
         return None if row is None else _token(row)
 
     def find_by_hash(self, secret_hash: str) -> ApiToken | None:
-        row = self.session.scalar(_TOKEN_BY_HASH, {"secret_hash": secret_hash})
+        row = self.session.execute(_TOKEN_BY_HASH, {"secret_hash": secret_hash}).first()
         return None if row is None else _token(row)
 
     def save(self, token: ApiToken) -> None:
@@ -789,9 +801,21 @@ class SessionRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-_TRUST_SETTINGS = select(OrganisationRow.trust_settings).where(OrganisationRow.id == 1)
+# The hot reads below name the tables' columns, not the mapped classes': a statement of
+# mapped entities or attributes takes the ORM's way through the session, which on SQLite
+# costs more than the lookup itself, and these rows are only read.
+_ORGANISATIONS = cast(Table, OrganisationRow.__table__)
+_TRUST_SETTINGS = select(_ORGANISATIONS.c.trust_settings).where(_ORGANISATIONS.c.id == 1)
+_TOKENS = cast(Table, ApiTokenRow.__table__)
 # Every API request looks its token up by this, built once.
-_TOKEN_BY_HASH = select(ApiTokenRow).where(ApiTokenRow.secret_hash == bindparam("secret_hash"))
+_TOKEN_BY_HASH = select(
+    _TOKENS.c.token_id,
+    _TOKENS.c.name,
+    _TOKENS.c.role,
+    _TOKENS.c.created_at,
+    _TOKENS.c.last_used_at,
+    _TOKENS.c.revoked_at,
+).where(_TOKENS.c.secret_hash == bindparam("secret_hash"))
 
 
 class OrganisationRepository:

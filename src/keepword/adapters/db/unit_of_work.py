@@ -69,7 +69,8 @@ class SqlUnitOfWork:
     ) -> None:
         self._depth -= 1
         if self._depth == 0 and self._session is not None:
-            self._session.rollback()
+            # Closing rolls back what was not committed; a rollback of its own first would
+            # only expire every object the session is about to let go of.
             self._session.close()
             self._session = None
 

@@ -13,7 +13,7 @@ from keepword.services.agents import upsert_agent
 from keepword.services.ports import ListFilter
 from keepword.web.api.deps import Reader, UowDep, Writer
 from keepword.web.api.paging import Cursor, Limit, id_from_path, page_request, set_upsert_status
-from keepword.web.api.schemas import AgentOut, PageOut
+from keepword.web.api.schemas import AgentOut, PageOut, sent_as_json
 
 router = APIRouter(tags=["agents"])
 
@@ -29,9 +29,9 @@ def put_agent(
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
-def get_agent(agent_id: str, uow: UowDep, _: Reader) -> AgentOut:
+def get_agent(agent_id: str, uow: UowDep, _: Reader) -> Response:
     """One agent."""
-    return AgentOut.of(queries.get_agent(uow, agent_id))
+    return sent_as_json(AgentOut.of(queries.get_agent(uow, agent_id)))
 
 
 @router.get("/agents", response_model=PageOut[AgentOut])

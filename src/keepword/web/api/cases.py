@@ -22,7 +22,7 @@ from keepword.web.api.paging import (
     page_request,
     set_upsert_status,
 )
-from keepword.web.api.schemas import CaseOut, PageOut
+from keepword.web.api.schemas import CaseOut, PageOut, sent_as_json
 
 router = APIRouter(tags=["cases"])
 
@@ -36,9 +36,9 @@ def put_case(case_id: str, body: CaseRecord, uow: UowDep, _: Writer, response: R
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(case_id: str, uow: UowDep, _: Reader) -> CaseOut:
+def get_case(case_id: str, uow: UowDep, _: Reader) -> Response:
     """One case."""
-    return CaseOut.of(queries.get_case(uow, case_id))
+    return sent_as_json(CaseOut.of(queries.get_case(uow, case_id)))
 
 
 @router.get("/cases", response_model=PageOut[CaseOut])

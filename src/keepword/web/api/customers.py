@@ -20,7 +20,7 @@ from keepword.web.api.paging import (
     page_request,
     set_upsert_status,
 )
-from keepword.web.api.schemas import AccountOut, CustomerOut, PageOut
+from keepword.web.api.schemas import AccountOut, CustomerOut, PageOut, sent_as_json
 
 router = APIRouter(tags=["customers"])
 
@@ -37,9 +37,9 @@ def put_customer(
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: str, uow: UowDep, _: Reader) -> CustomerOut:
+def get_customer(customer_id: str, uow: UowDep, _: Reader) -> Response:
     """One customer."""
-    return CustomerOut.of(queries.get_customer(uow, customer_id))
+    return sent_as_json(CustomerOut.of(queries.get_customer(uow, customer_id)))
 
 
 @router.get("/customers", response_model=PageOut[CustomerOut])
@@ -67,9 +67,9 @@ def put_account(
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut)
-def get_account(account_id: str, uow: UowDep, _: Reader) -> AccountOut:
+def get_account(account_id: str, uow: UowDep, _: Reader) -> Response:
     """One account."""
-    return AccountOut.of(queries.get_account(uow, account_id))
+    return sent_as_json(AccountOut.of(queries.get_account(uow, account_id)))
 
 
 @router.get("/accounts", response_model=PageOut[AccountOut])

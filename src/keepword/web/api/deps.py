@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,16 +20,25 @@ class Unauthenticated(Exception):
     """No bearer token, or one that is unknown or revoked."""
 
 
-async def get_keepword(request: Request) -> Keepword:
+# The dependencies every API request solves take the request itself rather than
+# KeepwordDep: FastAPI solves each dependency of a dependency on every request, on the
+# event loop, even one it has already answered for that request.
+def _keepword_of(request: Request) -> Keepword:
     kw: Keepword = request.app.state.keepword
     return kw
+
+
+async def get_keepword(request: Request) -> Keepword:
+    """The app's wired Keepword."""
+    return _keepword_of(request)
 
 
 KeepwordDep = Annotated[Keepword, Depends(get_keepword)]
 
 
-async def get_uow(kw: KeepwordDep) -> UnitOfWork:
-    return kw.uow()
+async def get_uow(request: Request) -> UnitOfWork:
+    """A new unit of work for the route."""
+    return _keepword_of(request).uow()
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
@@ -37,10 +46,11 @@ UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 _bearer = HTTPBearer(auto_error=False, description="A token from `keepword token create`.")
 
 
-def get_caller(
-    kw: KeepwordDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiToken:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_caller(kw: KeepwordDep, credentials: BearerCredentials) -> ApiToken:
+    """The caller whose active bearer token this is; Unauthenticated otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated(
             "send 'Authorization: Bearer <token>'; `keepword token create` makes one"
@@ -51,10 +61,12 @@ def get_caller(
     return token
 
 
-def require(permission: Permission) -> Callable[[ApiToken], Coroutine[Any, Any, ApiToken]]:
+def require(permission: Permission) -> Callable[..., ApiToken]:
     """A dependency that lets the call through only if the caller's role has `permission`."""
 
-    async def check(caller: Annotated[ApiToken, Depends(get_caller)]) -> ApiToken:
+    # The caller is found here rather than in a dependency of its own, for the same reason.
+    def check(request: Request, credentials: BearerCredentials) -> ApiToken:
+        caller = get_caller(_keepword_of(request), credentials)
         if not role_allows(caller.role, permission):
             raise AccessDenied(
                 f"token '{caller.token_id}' has role '{caller.role}', which may not {permission}"

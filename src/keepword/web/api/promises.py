@@ -22,7 +22,7 @@ from keepword.web.api.promise_schemas import (
     PromiseOut,
     RenegotiateIn,
 )
-from keepword.web.api.schemas import PageOut
+from keepword.web.api.schemas import PageOut, sent_as_json
 
 router = APIRouter(tags=["promises"])
 
@@ -38,9 +38,9 @@ def create_promise(body: PromiseIn, uow: UowDep, caller: Writer, response: Respo
 
 
 @router.get("/promises/{promise_id}", response_model=PromiseOut)
-def get_promise(promise_id: str, uow: UowDep, _: Reader) -> PromiseOut:
+def get_promise(promise_id: str, uow: UowDep, _: Reader) -> Response:
     """One promise, with its history."""
-    return PromiseOut.of(promises.get_promise(uow, promise_id), clock.now())
+    return sent_as_json(PromiseOut.of(promises.get_promise(uow, promise_id), clock.now()))
 
 
 @router.post("/promises/{promise_id}/keep", response_model=PromiseOut)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Response
 from pydantic import AfterValidator, BaseModel, Field
 
 from keepword.adapters.helpdesk.records import format_balance
@@ -23,6 +24,16 @@ def _in_utc(value: datetime) -> datetime:
 
 # Every instant the API returns is in UTC, whatever offset it was sent with.
 Instant = Annotated[datetime, AfterValidator(_in_utc)]
+
+
+def sent_as_json(body: BaseModel) -> Response:
+    """`body` as the response FastAPI makes of a route's `response_model` of the same type:
+    its JSON, 200, application/json.
+
+    For sync routes that built `body` themselves, so it was checked as it was made: FastAPI
+    would check it again in a trip of its own through the thread pool, and on a small read
+    that trip costs more than the query."""
+    return Response(body.model_dump_json(by_alias=True), media_type="application/json")
 
 
 class PageOut(BaseModel, Generic[ItemT]):
