@@ -587,6 +587,9 @@ def main() -> None:
     def ms(seconds: float) -> str:
         return f"{seconds * 1000:.2f}"
 
+    def rate(events: int, seconds: float) -> str:
+        return f"{events / seconds:,.0f}" if seconds else "not run"
+
     def spread(seconds: list[float]) -> str:
         return f"{ms(percentile(seconds, 0.5))} / {ms(percentile(seconds, 0.99))}"
 
@@ -607,13 +610,13 @@ def main() -> None:
         (
             f"  its numpy steps alone ({memory.steps_events:,} events)",
             "",
-            f"{memory.steps_events / memory.steps_s:,.0f}",
+            rate(memory.steps_events, memory.steps_s),
             None,
         ),
         (
             f"  anchor: domain.trust.fold ({memory.scalar_events:,} events)",
             "",
-            f"{memory.scalar_events / memory.scalar_s:,.0f}",
+            rate(memory.scalar_events, memory.scalar_s),
             None,
         ),
         (
