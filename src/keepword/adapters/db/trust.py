@@ -278,6 +278,17 @@ def _columns(
     )
 
 
+def _stored_row(state: TrustState, index: float, at_risk: bool, now: datetime) -> dict[str, Any]:
+    """The values of a customer's `customer_trust` row for this state."""
+    return {
+        "state": state_to_json(state),
+        "index_value": index,
+        "at_risk": at_risk,
+        "as_of": state.as_of,
+        "updated_at": now,
+    }
+
+
 class TrustRepository:
     """Each customer's folded trust, and the organisation's daily snapshots."""
 
@@ -311,13 +322,7 @@ class TrustRepository:
             )
         else:
             row_id, trust_id = known
-        values = {
-            "state": state_to_json(state),
-            "index_value": index,
-            "at_risk": at_risk,
-            "as_of": state.as_of,
-            "updated_at": now,
-        }
+        values = _stored_row(state, index, at_risk, now)
         # Core statements on the session's connection (its transaction): no ORM object of
         # the row is loaded, tracked or flushed. None is held anywhere (this repository is
         # the table's only reader, and it reads plain rows), so none can go stale.
@@ -352,13 +357,7 @@ class TrustRepository:
                 # Services check references first; reaching this is a bug, not bad input.
                 raise LookupError(f"customers '{customer}' vanished mid-transaction")
             row_id, trust_id = known
-            values = {
-                "state": state_to_json(state),
-                "index_value": index,
-                "at_risk": at_risk,
-                "as_of": state.as_of,
-                "updated_at": now,
-            }
+            values = _stored_row(state, index, at_risk, now)
             if trust_id is None:
                 inserts.append({"customer_id": row_id, **values})
                 del self._rows[customer]  # a later `save` finds the new row's id
