@@ -246,6 +246,7 @@ def test_the_batch_fold_gives_each_customer_the_state_of_the_fold(
 
 @SLOW
 @given(many_customers, models(), st.sampled_from([1, 4, 16]))
+@example(_seeded(12, 1), TrustModel(), 1)  # its one customer's events all withdrawn
 def test_the_batch_fold_gives_busy_customers_the_states_of_the_fold(
     customers: list[list[TrustEvent]], model: TrustModel, alone_after: int
 ) -> None:

@@ -320,8 +320,9 @@ def _fold_batch(columns: EventColumns, model: TrustModel, alone_after: int) -> l
         states[c] = fold(columns.events_of(int(starts[c]), int(ends[c])), model)
     if together.any():
         chosen, steps = _steps_of(columns, model, together)
-        for c, state in zip(chosen.tolist(), steps.run().states(), strict=True):
-            states[c] = state
+        if chosen.size:  # none, where every event of every customer was withdrawn
+            for c, state in zip(chosen.tolist(), steps.run().states(), strict=True):
+                states[c] = state
     return states
 
 
