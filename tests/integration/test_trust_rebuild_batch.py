@@ -20,9 +20,15 @@ from tests.conftest import NOW
 CLOCK = datetime(2026, 12, 3, tzinfo=UTC)
 
 
-def test_the_batch_fold_gives_the_demo_customers_the_states_of_the_fold(kw: Keepword) -> None:
+def _demo(kw: Keepword) -> None:
+    """The demo's customers and their events, with the promises the stories never keep
+    broken by the clock."""
     load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
-    ClockWorker(kw).run_once(CLOCK)  # the promises the stories never keep break
+    ClockWorker(kw).run_once(CLOCK)
+
+
+def test_the_batch_fold_gives_the_demo_customers_the_states_of_the_fold(kw: Keepword) -> None:
+    _demo(kw)
     with kw.uow() as uow:
         model = uow.organisation.get().trust_model()
         customers = [events for _, events in uow.trust.events_by_customer()]
@@ -36,8 +42,7 @@ def test_the_batch_fold_gives_the_demo_customers_the_states_of_the_fold(kw: Keep
 def test_rebuilding_the_demo_finds_every_stored_index_as_the_events_give_it(
     kw: Keepword,
 ) -> None:
-    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
-    ClockWorker(kw).run_once(CLOCK)
+    _demo(kw)
 
     report = rebuild_trust(kw.uow, CLOCK)
 
@@ -46,8 +51,7 @@ def test_rebuilding_the_demo_finds_every_stored_index_as_the_events_give_it(
 
 
 def test_the_columns_the_database_gives_fold_as_its_events_do(kw: Keepword) -> None:
-    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
-    ClockWorker(kw).run_once(CLOCK)
+    _demo(kw)
     with kw.uow() as uow:
         model = uow.organisation.get().trust_model()
         by_customer = dict(uow.trust.events_by_customer())
@@ -124,8 +128,7 @@ def test_the_columns_refuse_to_fetch_details_once_their_unit_of_work_has_ended(
 
 
 def test_the_sums_read_out_of_each_stored_state_give_its_index(kw: Keepword) -> None:
-    load_demo(kw.uow, kw.hasher, NOW, auditor=kw.auditor)
-    ClockWorker(kw).run_once(CLOCK)
+    _demo(kw)
     with kw.uow() as uow:
         model = uow.organisation.get().trust_model()
         whole = dict(uow.trust.all_states())
